@@ -1,0 +1,77 @@
+// kefu adapter. Imports the built package (../../dist/index.js from here, i.e.
+// <repo>/dist/index.js; `npm run bench` builds it first). KEFU_DIST=<path to an
+// index.js> points it elsewhere (e.g. a stand-in while dist/ does not exist yet).
+//
+// Mapping of kefu's result to the benchmark record:
+//   type       = r.type ('answer' | 'clarify' | 'fallback'); only 'answer' counts as answered.
+//   id         = r.id when r.type is 'answer', else the best candidate's id (for top-k and oracle).
+//   score      = r.confidence when answering, else the best candidate's confidence
+//                (falls back to r.confidence when there are no candidates).
+//   candidates = r.candidates (best first), r.id put first if it is missing from them.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../lib/data.mjs';
+
+export const label = 'kefu';
+export const packageName = null; // this repository
+
+export function distPath() {
+  return process.env.KEFU_DIST ? path.resolve(process.env.KEFU_DIST) : path.join(repoRoot, 'dist', 'index.js');
+}
+
+export async function loadKefu() {
+  const file = distPath();
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(file)) {
+      throw new Error(`kefu is not built (${path.relative(process.cwd(), file) || file} missing): run npm run build`);
+    }
+    throw e;
+  }
+}
+
+export function toRecordResult(r) {
+  const cands = Array.isArray(r?.candidates) ? r.candidates.map((c) => ({ id: c.id, score: c.confidence })) : [];
+  if (r?.type === 'answer' && r.id != null && !cands.some((c) => c.id === r.id)) {
+    cands.unshift({ id: r.id, score: r.confidence });
+  }
+  const answering = r?.type === 'answer' && r.id != null;
+  const id = answering ? r.id : cands[0]?.id ?? r?.id ?? null;
+  const score = answering ? r.confidence : cands[0]?.score ?? r?.confidence ?? 0;
+  return { type: r?.type ?? 'fallback', id, score, candidates: cands };
+}
+
+export async function create({ options = {} } = {}) {
+  const mod = await loadKefu();
+  for (const fn of ['createMatcher', 'loadSegmenter']) {
+    if (typeof mod[fn] !== 'function') throw new Error(`kefu dist does not export ${fn}()`);
+  }
+  const ablate = options.ablate ?? [];
+  let matcher = null;
+  const meta = {
+    ablations: Array.isArray(mod.ABLATIONS) ? [...mod.ABLATIONS] : null,
+    ablate,
+  };
+  return {
+    name: 'kefu',
+    label,
+    decides: true,
+    meta,
+    async prepare() {
+      const t0 = performance.now();
+      const seg = await mod.loadSegmenter();
+      const wall = performance.now() - t0;
+      meta.dictName = seg?.name ?? 'unknown';
+      meta.dictLoadMs = typeof seg?.loadMs === 'number' ? seg.loadMs : wall;
+      meta.dictLoadWallMs = wall;
+    },
+    async build(kb) {
+      const faqs = kb.map((e) => ({ id: e.id, question: e.question, similar: e.similar, answer: '…' }));
+      matcher = await mod.createMatcher({ faqs }, { ablate });
+    },
+    query(text) {
+      return toRecordResult(matcher.match(text));
+    },
+  };
+}

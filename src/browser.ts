@@ -1,0 +1,36 @@
+/**
+ * kefu for browsers and bundlers: web standards only (no Node built-ins, no native code).
+ * Segmentation uses Intl.Segmenter plus the KB's vocabulary.
+ */
+import { createMatcherFromInput, type KnowledgeBaseInput } from './core/create-matcher.js';
+import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
+import { KefuBot, type KefuBotOptions } from './bot/bot.js';
+
+export * from './public-api.js';
+
+/**
+ * Build a matcher from an in-memory KB, or load a prebuilt index (`kefu build`).
+ * @example
+ * const matcher = await createMatcher(await (await fetch('/index.json')).json());
+ * matcher.match('怎么退货'); // { type: 'answer', id: 'return-apply', … }
+ */
+export async function createMatcher(input: KnowledgeBaseInput | SerializedIndex, options: KefuMatcherOptions = {}): Promise<KefuMatcher> {
+  return createMatcherFromInput(input, options);
+}
+
+export interface KefuBrowserBotOptions extends KefuBotOptions, Omit<KefuMatcherOptions, 'segmenter'> {
+  /** The KB as an object, or a prebuilt index from `kefu build`. */
+  knowledgeBase: KnowledgeBaseInput | SerializedIndex;
+  segmenter?: KefuMatcherOptions['segmenter'];
+}
+
+/**
+ * Create a bot in the browser.
+ * @example
+ * const bot = await createBot({ knowledgeBase: await (await fetch('/kb-index.json')).json() });
+ * const reply = await bot.ask('怎么退货', { sessionId: 'visitor-1' });
+ */
+export async function createBot(options: KefuBrowserBotOptions): Promise<KefuBot> {
+  const { knowledgeBase, variables, smallTalk, emotionThreshold, messages, ...matcherOptions } = options;
+  return new KefuBot(createMatcherFromInput(knowledgeBase, matcherOptions), { variables, smallTalk, emotionThreshold, messages });
+}

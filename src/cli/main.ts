@@ -1,0 +1,337 @@
+/**
+ * The `kefu` command. Exit codes: 0 success, 1 failure (invalid KB, failing cases),
+ * 2 usage error. Human-readable output on stdout, diagnostics on stderr; stack traces
+ * only with --debug.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KefuBot, type KefuReply } from '../bot/bot.js';
+import { KefuError, KefuKnowledgeBaseError, formatProblem } from '../errors.js';
+import { knowledgeBaseJsonSchema } from '../kb/schema.js';
+import type { KefuMatcher } from '../match/matcher.js';
+import { casePasses, loadCaseFiles, outcomeOf } from '../node/cases.js';
+import { loadSegmenterSync } from '../node/jieba-segmenter.js';
+import { readKnowledgeBase } from '../node/load-kb.js';
+import { createMatcher } from '../index.js';
+import { junitXml } from './junit.js';
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `kefu — Chinese customer-service chatbot toolkit
+
+Usage: kefu <command> [options]
+
+Commands:
+  chat <kb>                 talk to the bot (interactive on a terminal; one line per question when piped)
+  match <kb>                pure matching: one JSON line per stdin line (for CI pipelines)
+  validate <kb>             check KB files: schema, duplicate ids and questions, patterns
+  test <kb> --cases <file…> run test cases and gate on accuracy
+  build <kb> --out <file>   write a prebuilt index (browsers, fast cold starts)
+  schema                    print the JSON Schema of KB files
+
+Run 'kefu <command> --help' for a command's options and examples.`,
+  chat: `Usage: kefu chat <kb> [--json] [--debug] [--segmenter auto|nodejieba|intl] [--var name=value…]
+
+Talk to the bot. On a terminal: a prompt with history (↑/↓), Ctrl-D to quit.
+Piped: each stdin line is a message of one conversation; each reply is printed.
+
+  --json        print each reply object as JSON, one per line
+  --debug       show normalized text, tokens, segmenter, candidates and scores
+  --var k=v     set an answer variable, e.g. --var shopName=小店
+
+Examples:
+  kefu chat knowledge-base
+  echo 怎么退货 | kefu chat knowledge-base --json`,
+  match: `Usage: kefu match <kb> [--segmenter …]
+
+Reads questions from stdin, one per line; writes one JSON object per line, in order:
+{"text","type":"answer"|"clarify"|"fallback","id","confidence","candidates":[{"id","confidence"}]}
+No sessions, small talk or handoff. If the KB cannot be loaded: exit 1, problems on stderr.
+
+Example:
+  printf '怎么退货\\n發票怎麼開\\n' | kefu match knowledge-base`,
+  validate: `Usage: kefu validate <kb> [--strict] [--format text|json]
+
+Exit 0 when valid (warnings are printed but only fail with --strict), 1 otherwise.
+One line per problem: file:line faq "id" (field): message.
+
+Examples:
+  kefu validate knowledge-base
+  kefu validate knowledge-base --strict --format json`,
+  test: `Usage: kefu test <kb> --cases <file…> [--min-accuracy 0.95] [--junit out.xml] [--format text|json]
+
+Runs each case (a question and what should happen: an FAQ id, clarify, fallback or
+handoff) in a fresh conversation. Exit 0 when every case passes, or when accuracy
+reaches --min-accuracy; 1 otherwise.
+
+Examples:
+  kefu test knowledge-base --cases test/cases/*.yaml
+  kefu test knowledge-base --cases test/cases --min-accuracy 0.95 --junit junit.xml`,
+  build: `Usage: kefu build <kb> --out <index.json>
+
+Builds the index once and saves it as JSON; createBot/createMatcher load it without
+rebuilding (the browser entry uses it).
+
+Example:
+  kefu build knowledge-base --out public/kb-index.json`,
+  schema: `Usage: kefu schema
+
+Prints the JSON Schema of a KB file (also shipped as kefu/kb.schema.json).`,
+};
+
+const COMMON: ParseArgsConfig['options'] = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+  segmenter: { type: 'string' },
+};
+
+const OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true } },
+  match: { ...COMMON },
+  validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' } },
+  test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' } },
+  build: { ...COMMON, out: { type: 'string' } },
+  schema: { ...COMMON },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP.main);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log('0.1.0');
+    return 0;
+  }
+  const options = OPTIONS[command];
+  if (!options) throw new UsageError(`unknown command "${command}"; commands: ${Object.keys(OPTIONS).join(', ')}`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\n\n${HELP[command]}`);
+  }
+  const { values, positionals } = parsed as { values: Record<string, unknown>; positionals: string[] };
+  if (values.help) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  // `--cases a.yaml b.yaml` (as shells expand globs) takes the extra positionals too.
+  const kb = positionals[0];
+  if (command !== 'schema' && !kb) throw new UsageError(`missing <kb>: the knowledge-base folder or file\n\n${HELP[command]}`);
+  switch (command) {
+    case 'chat':
+      return chat(kb, values);
+    case 'match':
+      return match(kb, values);
+    case 'validate':
+      return validate(kb, values);
+    case 'test':
+      return runTests(kb, [...((values.cases as string[]) ?? []), ...positionals.slice(1)], values);
+    case 'build':
+      return build(kb, values);
+    case 'schema':
+      console.log(JSON.stringify(knowledgeBaseJsonSchema(), null, 2));
+      return 0;
+  }
+  return 2;
+}
+
+function segmenterChoice(values: Record<string, unknown>) {
+  const s = (values.segmenter as string | undefined) ?? 'auto';
+  if (!['auto', 'nodejieba', 'intl'].includes(s)) throw new UsageError(`--segmenter must be auto, nodejieba or intl, not "${s}"`);
+  return s as 'auto' | 'nodejieba' | 'intl';
+}
+
+async function loadMatcher(kb: string, values: Record<string, unknown>): Promise<KefuMatcher> {
+  const choice = segmenterChoice(values);
+  const info = loadSegmenterSync(choice);
+  if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
+  if (kb.endsWith('.json') && !(await isKbFile(kb))) {
+    const { readFile } = await import('node:fs/promises');
+    return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
+  }
+  return createMatcher(kb, { segmenter: choice });
+}
+
+/** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */
+async function isKbFile(file: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(file, 'r').catch(() => undefined);
+  if (!fh) return true;
+  const { buffer, bytesRead } = await fh.read(Buffer.alloc(200), 0, 200, 0);
+  await fh.close();
+  return !buffer.subarray(0, bytesRead).toString('utf8').includes('"kefu-index"');
+}
+
+function readLines(onLine: (line: string) => void | Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+    let chain = Promise.resolve();
+    rl.on('line', (line) => {
+      chain = chain.then(() => onLine(line)).catch(reject);
+    });
+    rl.on('close', () => chain.then(resolve, reject));
+  });
+}
+
+async function match(kb: string, values: Record<string, unknown>): Promise<number> {
+  const matcher = await loadMatcher(kb, values);
+  await readLines((line) => {
+    const m = matcher.match(line.trim());
+    const out = { text: line, type: m.type, id: m.id, confidence: m.confidence, candidates: m.candidates.map(({ id, confidence }) => ({ id, confidence })) };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  });
+  return 0;
+}
+
+async function chat(kb: string, values: Record<string, unknown>): Promise<number> {
+  const variables: Record<string, string> = {};
+  for (const v of (values.var as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var takes name=value, not "${v}"`);
+    variables[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  const matcher = await loadMatcher(kb, values);
+  const bot = new KefuBot(matcher, { variables });
+  const sessionId = `cli-${process.pid}`;
+  const respond = async (line: string) => {
+    const text = line.trim();
+    if (!text) return;
+    const reply = await bot.ask(text, { sessionId });
+    if (values.json) process.stdout.write(`${JSON.stringify(reply)}\n`);
+    else process.stdout.write(`${formatReply(reply)}\n`);
+    if (values.debug) process.stderr.write(`${JSON.stringify(matcher.explain(text).explanation, null, 2)}\n`);
+  };
+  if (!process.stdin.isTTY) {
+    await readLines(respond);
+    return 0;
+  }
+  const { size } = matcher;
+  console.log(`kefu chat — ${size.faqs} FAQs, ${size.questions} questions, segmenter ${matcher.segmenterName}. Ctrl-D to quit.`);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ', historySize: 200 });
+  rl.prompt();
+  for await (const line of rl) {
+    await respond(line);
+    rl.prompt();
+  }
+  return 0;
+}
+
+function formatReply(reply: KefuReply): string {
+  switch (reply.type) {
+    case 'answer':
+      return `机器人> ${reply.text}  [${reply.id} ${reply.confidence.toFixed(2)}]`;
+    case 'clarify':
+      return `机器人> ${reply.text}`;
+    case 'handoff':
+      return `机器人> ${reply.text}  [handoff: ${reply.reason}]`;
+    default:
+      return `机器人> ${reply.text}`;
+  }
+}
+
+async function validate(kb: string, values: Record<string, unknown>): Promise<number> {
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
+  const { kb: data, problems, files } = await readKnowledgeBase(kb);
+  const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  const ok = errors.length === 0 && (!values.strict || warnings.length === 0);
+  if (format === 'json') {
+    console.log(JSON.stringify({ valid: ok, files: files.length, faqs: data.faqs.length, errors: errors.length, warnings: warnings.length, problems }, null, 2));
+  } else {
+    for (const p of problems) console.log(formatProblem(p));
+    console.log(`${ok ? '✓' : '✗'} ${files.length} files, ${data.faqs.length} FAQs: ${errors.length} errors, ${warnings.length} warnings${values.strict && warnings.length ? ' (--strict)' : ''}`);
+  }
+  return ok ? 0 : 1;
+}
+
+async function runTests(kb: string, caseFiles: string[], values: Record<string, unknown>): Promise<number> {
+  if (caseFiles.length === 0) throw new UsageError(`--cases <file…> is required\n\n${HELP.test}`);
+  const min = values['min-accuracy'] === undefined ? 1 : Number(values['min-accuracy']);
+  if (!(min >= 0 && min <= 1)) throw new UsageError(`--min-accuracy must be a number from 0 to 1, not "${String(values['min-accuracy'])}"`);
+  const files = await expandCaseFiles(caseFiles);
+  const matcher = await loadMatcher(kb, values);
+  const bot = new KefuBot(matcher);
+  const cases = await loadCaseFiles(files, new Set(matcher.kb.faqs.map((f) => f.id)));
+  const results = [];
+  let n = 0;
+  for (const c of cases) {
+    const t0 = performance.now();
+    const reply = await bot.ask(c.question, { sessionId: `case-${n++}` });
+    results.push({ case: c, reply, pass: casePasses(c, reply), ms: performance.now() - t0 });
+  }
+  const passed = results.filter((r) => r.pass).length;
+  const accuracy = cases.length ? passed / cases.length : 1;
+  const ok = accuracy >= min;
+  const confused = new Map<string, number>();
+  for (const r of results) if (!r.pass) confused.set(`${r.case.expect} → ${outcomeOf(r.reply)}`, (confused.get(`${r.case.expect} → ${outcomeOf(r.reply)}`) ?? 0) + 1);
+  if (values.junit) await writeFile(values.junit as string, junitXml('kefu', results.map((r) => ({ name: r.case.question, classname: path.basename(r.case.file), ms: r.ms, failure: r.pass ? undefined : `expected ${r.case.expect}${r.case.reason ? ` (${r.case.reason})` : ''}, got ${outcomeOf(r.reply)}` }))));
+  if (values.format === 'json') {
+    console.log(JSON.stringify({ passed, total: cases.length, accuracy, minAccuracy: min, ok, failures: results.filter((r) => !r.pass).map((r) => ({ question: r.case.question, expect: r.case.expect, got: outcomeOf(r.reply), file: r.case.file, line: r.case.line })) }, null, 2));
+  } else {
+    for (const r of results.filter((x) => !x.pass)) {
+      console.log(`✗ ${r.case.file}${r.case.line ? `:${r.case.line}` : ''}  ${r.case.question}\n    expected ${r.case.expect}${r.case.reason ? ` (${r.case.reason})` : ''}, got ${outcomeOf(r.reply)}`);
+    }
+    const top = [...confused].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    if (top.length) console.log(`\nMost confused:\n${top.map(([k, v]) => `  ${v}× ${k}`).join('\n')}`);
+    console.log(`\n${ok ? '✓' : '✗'} ${passed}/${cases.length} cases passed (accuracy ${accuracy.toFixed(3)}, required ${min})`);
+  }
+  return ok ? 0 : 1;
+}
+
+async function expandCaseFiles(items: string[]): Promise<string[]> {
+  const { stat, readdir } = await import('node:fs/promises');
+  const out: string[] = [];
+  for (const item of items) {
+    const info = await stat(item).catch(() => undefined);
+    if (!info) throw new UsageError(`case file "${item}" not found`);
+    if (info.isDirectory()) {
+      for (const f of (await readdir(item)).sort()) if (/\.(ya?ml|json)$/i.test(f)) out.push(path.join(item, f));
+    } else out.push(item);
+  }
+  return out;
+}
+
+async function build(kb: string, values: Record<string, unknown>): Promise<number> {
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError(`--out <file> is required\n\n${HELP.build}`);
+  const t0 = performance.now();
+  const matcher = await loadMatcher(kb, values);
+  const json = JSON.stringify(matcher.toJSON());
+  const tmp = `${out}.${process.pid}.tmp`;
+  await writeFile(tmp, json);
+  const { rename } = await import('node:fs/promises');
+  await rename(tmp, out);
+  const { size } = matcher;
+  console.log(`✓ ${out}: ${size.faqs} FAQs, ${size.questions} questions, ${size.features} features, ${(json.length / 1024).toFixed(0)} KB, built in ${Math.round(performance.now() - t0)} ms (segmenter ${matcher.segmenterName})`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const debug = process.argv.includes('--debug');
+    if (err instanceof UsageError) {
+      console.error(`kefu: ${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof KefuKnowledgeBaseError) {
+      for (const p of err.problems) console.error(formatProblem(p));
+      process.exitCode = 1;
+    } else if (err instanceof KefuError) {
+      console.error(err.message);
+      process.exitCode = 1;
+    } else {
+      console.error(`kefu: unexpected error: ${(err as Error)?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}`);
+      process.exitCode = 1;
+    }
+    if (debug && err instanceof Error) console.error(err.stack);
+  },
+);

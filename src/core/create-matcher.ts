@@ -1,0 +1,34 @@
+import { KefuKnowledgeBaseError } from '../errors.js';
+import { compileKnowledgeBase } from '../kb/compile.js';
+import { validateKbObject } from '../kb/parse.js';
+import type { KbFileInput, KnowledgeBase } from '../kb/schema.js';
+import { KefuMatcher, type KefuMatcherOptions, type SerializedIndex } from '../match/matcher.js';
+
+/** A knowledge base given in memory: the parsed shape of a KB file, or a loaded KnowledgeBase. */
+export type KnowledgeBaseInput = KbFileInput | KnowledgeBase;
+
+/**
+ * Validate an in-memory KB (the same rules as files). Throws KefuKnowledgeBaseError listing
+ * every problem with its FAQ id and field.
+ */
+export function knowledgeBaseFromObject(input: KnowledgeBaseInput, name = '<object>'): KnowledgeBase {
+  const raw = input as KnowledgeBase;
+  const plain = {
+    ...(raw.faqs ? { faqs: raw.faqs.map(({ source: _source, ...faq }) => faq) } : { faqs: raw.faqs }),
+    ...pick(raw, ['synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables']),
+  };
+  for (const k of Object.keys(raw)) if (!['faqs', 'synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables', 'warnings'].includes(k)) (plain as Record<string, unknown>)[k] = (raw as unknown as Record<string, unknown>)[k];
+  const { kb, problems } = compileKnowledgeBase([validateKbObject(plain, name)]);
+  if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
+  return kb;
+}
+
+/** Build a matcher from an in-memory KB or restore one from a saved index (browser-safe). */
+export function createMatcherFromInput(input: KnowledgeBaseInput | SerializedIndex, options: KefuMatcherOptions = {}): KefuMatcher {
+  if ((input as SerializedIndex).format === 'kefu-index') return KefuMatcher.fromJSON(input, options);
+  return KefuMatcher.build(knowledgeBaseFromObject(input as KnowledgeBaseInput), options);
+}
+
+function pick<T extends object>(o: T, keys: string[]): Partial<T> {
+  return Object.fromEntries(keys.filter((k) => (o as Record<string, unknown>)[k] !== undefined).map((k) => [k, (o as Record<string, unknown>)[k]])) as Partial<T>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Errors thrown by kefu. Every message starts with `kefu:` and says what to do instead.
+ * Knowledge-base problems carry their location (file, line, FAQ id, field).
+ */
+
+/** Where a knowledge-base problem is. Every field is optional: we say what we know. */
+export interface KefuProblemLocation {
+  /** The KB file, relative to the KB root when loaded from disk. */
+  file?: string;
+  /** 1-based line in that file (YAML and JSON files both carry lines). */
+  line?: number;
+  column?: number;
+  /** The FAQ's id, or `#index` when it has none. */
+  faqId?: string;
+  /** Path inside the file, e.g. `faqs[3].answer`. */
+  path?: string;
+}
+
+export type KefuProblemSeverity = 'error' | 'warning';
+
+/** One thing wrong with a knowledge base. `code` is stable and safe to match on. */
+export interface KefuProblem extends KefuProblemLocation {
+  severity: KefuProblemSeverity;
+  code: KefuProblemCode;
+  message: string;
+}
+
+export type KefuProblemCode =
+  | 'parse-error'
+  | 'file-too-large'
+  | 'too-deep'
+  | 'alias-bomb'
+  | 'forbidden-key'
+  | 'schema'
+  | 'unknown-field'
+  | 'duplicate-id'
+  | 'duplicate-question'
+  | 'empty-text'
+  | 'unknown-category'
+  | 'bad-pattern'
+  | 'reserved-id'
+  | 'no-faqs'
+  | 'io-error'
+  | 'unsupported-file';
+
+/** Base class of every error kefu throws on purpose. */
+export class KefuError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message.startsWith('kefu:') ? message : `kefu: ${message}`, options);
+    this.name = 'KefuError';
+    this.code = code;
+  }
+}
+
+/** A knowledge base failed to load or validate. `problems` lists every error and warning found. */
+export class KefuKnowledgeBaseError extends KefuError {
+  readonly problems: KefuProblem[];
+  constructor(problems: KefuProblem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    const head = `kefu: the knowledge base has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
+    super('kb-invalid', [head, ...errors.map((p) => `  ${formatProblem(p)}`)].join('\n'));
+    this.name = 'KefuKnowledgeBaseError';
+    this.problems = problems;
+  }
+}
+
+/** `file:line:column faq "id" (path): message`, leaving out what is unknown. */
+export function formatProblem(p: KefuProblem): string {
+  let where = p.file ?? '';
+  if (p.file && p.line) where += `:${p.line}${p.column ? `:${p.column}` : ''}`;
+  const parts: string[] = [];
+  if (where) parts.push(where);
+  if (p.faqId) parts.push(`faq "${p.faqId}"`);
+  if (p.path) parts.push(`(${p.path})`);
+  const prefix = parts.length ? `${parts.join(' ')}: ` : '';
+  return `${p.severity}: ${prefix}${p.message}`;
+}

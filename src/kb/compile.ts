@@ -1,0 +1,91 @@
+/**
+ * Merging parsed KB files into one KnowledgeBase, with the checks that need the whole KB:
+ * duplicate ids, the same normalized question under two ids, reserved ids, unknown
+ * categories and patterns that do not compile.
+ */
+import type { KefuProblem } from '../errors.js';
+import { compilePattern, PatternSyntaxError } from '../match/patterns.js';
+import { normalize } from '../text/normalize.js';
+import { SynonymTable } from '../text/synonyms.js';
+import type { ParsedKbFile } from './parse.js';
+import { RESERVED_IDS, type KefuFaq, type KnowledgeBase } from './schema.js';
+
+export interface CompiledKb {
+  kb: KnowledgeBase;
+  problems: KefuProblem[];
+}
+
+/** Merge files in the order given (the loader sorts them by path, so results are stable). */
+export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb {
+  const problems: KefuProblem[] = files.flatMap((f) => f.problems);
+  const kb: KnowledgeBase = { faqs: [], synonyms: [], vocabulary: [], stopwords: [], categories: [], thresholds: {} };
+  const idAt = new Map<string, KefuFaq>();
+
+  for (const f of files) {
+    const d = f.data;
+    if (!d) continue;
+    kb.synonyms.push(...(d.synonyms ?? []));
+    kb.vocabulary.push(...(d.vocabulary ?? []));
+    kb.stopwords.push(...(d.stopwords ?? []));
+    kb.categories.push(...(d.categories ?? []));
+    if (d.thresholds) Object.assign(kb.thresholds, d.thresholds);
+    if (d.variables) kb.variables = { ...kb.variables, ...d.variables };
+    (d.faqs ?? []).forEach((raw, i) => {
+      const line = f.faqLines[i];
+      const faq: KefuFaq = { ...raw, similar: raw.similar ?? [], source: { file: f.file, line } };
+      const here = { file: f.file, line, faqId: faq.id };
+      const prev = idAt.get(faq.id);
+      if (prev) {
+        const where = prev.source ? `${prev.source.file}${prev.source.line ? `:${prev.source.line}` : ''}` : 'elsewhere';
+        problems.push({ severity: 'error', code: 'duplicate-id', message: `id "${faq.id}" is already used at ${where}; ids must be unique across the knowledge base`, path: `faqs[${i}].id`, ...here });
+        return;
+      }
+      if ((RESERVED_IDS as readonly string[]).includes(faq.id)) {
+        problems.push({ severity: 'error', code: 'reserved-id', message: `id "${faq.id}" is reserved (${RESERVED_IDS.join(', ')} mean outcomes in test cases); choose another`, path: `faqs[${i}].id`, ...here });
+        return;
+      }
+      idAt.set(faq.id, faq);
+      kb.faqs.push(faq);
+    });
+  }
+
+  const categoryIds = new Map(kb.categories.map((c) => [c.id, c]));
+  const synonyms = new SynonymTable(kb.synonyms);
+  const questionOwner = new Map<string, KefuFaq>();
+  for (const faq of kb.faqs) {
+    const at = { file: faq.source?.file, line: faq.source?.line, faqId: faq.id };
+    const category = faq.category === undefined ? undefined : categoryIds.get(faq.category);
+    if (faq.category !== undefined && categoryIds.size > 0 && !category) {
+      problems.push({ severity: 'warning', code: 'unknown-category', message: `category "${faq.category}" is not declared under \`categories\` (declared: ${[...categoryIds.keys()].join(', ')})`, path: 'category', ...at });
+    }
+    if (category) {
+      faq.handoff ??= category.handoff;
+      faq.priority ??= category.priority;
+    }
+    for (const [field, q] of [['question', faq.question], ...faq.similar.map((s, j) => [`similar[${j}]`, s] as const)] as const) {
+      const key = normalize(q).replace(/ /g, '');
+      if (!key) {
+        problems.push({ severity: 'error', code: 'empty-text', message: `${field} ${JSON.stringify(q)} has no letters or digits`, path: field, ...at });
+        continue;
+      }
+      const owner = questionOwner.get(key);
+      if (owner && owner !== faq) {
+        problems.push({ severity: 'error', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} is the same question as one of FAQ "${owner.id}"${owner.source ? ` (${owner.source.file}${owner.source.line ? `:${owner.source.line}` : ''})` : ''}; a question belongs to one FAQ`, path: field, ...at });
+      } else if (owner === faq) {
+        problems.push({ severity: 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} repeats another question of the same FAQ`, path: field, ...at });
+      } else questionOwner.set(key, faq);
+    }
+    (faq.patterns ?? []).forEach((p, j) => {
+      try {
+        compilePattern(p, (t) => synonyms.groupOf(t));
+      } catch (err) {
+        if (!(err instanceof PatternSyntaxError)) throw err;
+        problems.push({ severity: 'error', code: 'bad-pattern', message: err.message, path: `patterns[${j}]`, ...at });
+      }
+    });
+  }
+  if (kb.faqs.length === 0 && !problems.some((p) => p.severity === 'error')) {
+    problems.push({ severity: 'error', code: 'no-faqs', message: 'the knowledge base has no FAQs: add a file with a top-level `faqs` list' });
+  }
+  return { kb, problems };
+}

@@ -1,0 +1,251 @@
+/**
+ * Parsing one KB file's text (YAML or JSON) into validated data plus located problems.
+ * Web-standard only: the Node loader reads the files, this module never touches disk.
+ *
+ * Hostile input is refused before it can hurt: oversized text, `__proto__`/`constructor`
+ * keys, alias bombs (YAML anchors expanding exponentially) and absurd nesting.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { KefuProblem, KefuProblemCode } from '../errors.js';
+import { KbFileSchema, type KbFileData } from './schema.js';
+
+export interface ParseKbOptions {
+  /** Largest file accepted, in characters. Default 5,000,000 (~5 MB). */
+  maxChars?: number;
+  /** Deepest nesting accepted. Default 32 (a KB file needs about 5). */
+  maxDepth?: number;
+  /** How many alias expansions a YAML file may use. Default 100. */
+  maxAliases?: number;
+}
+
+export interface ParsedKbFile {
+  file: string;
+  /** Validated content, or undefined when the file had errors. */
+  data?: KbFileData;
+  /** 1-based line of each FAQ (by index in `faqs`), when known. */
+  faqLines: (number | undefined)[];
+  problems: KefuProblem[];
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const KNOWN_FIELDS: Record<string, string[]> = {
+  file: ['faqs', 'synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables'],
+  faq: ['id', 'question', 'similar', 'answer', 'category', 'keywords', 'required', 'patterns', 'handoff', 'priority', 'threshold', 'tags'],
+  category: ['id', 'name', 'handoff', 'priority'],
+  thresholds: ['answer', 'clarify'],
+};
+
+export const KB_FILE_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+
+/** Parse and validate one KB file. Never throws for bad content: everything wrong is in `problems`. */
+export function parseKbFile(text: string, file: string, options: ParseKbOptions = {}): ParsedKbFile {
+  const { maxChars = 5_000_000, maxDepth = 32, maxAliases = 100 } = options;
+  const result: ParsedKbFile = { file, faqLines: [], problems: [] };
+  const fail = (code: KefuProblemCode, message: string, line?: number, path?: string) => {
+    result.problems.push({ severity: 'error', code, message, file, line, path });
+    return result;
+  };
+  if (text.length > maxChars) {
+    return fail('file-too-large', `file is ${text.length} characters, more than the limit of ${maxChars}; split it into several files`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+  } catch (err) {
+    if (err instanceof RangeError) return fail('too-deep', `nesting is too deep to parse (more than ${maxDepth} levels)`);
+    throw err;
+  }
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors.slice(0, 5)) {
+      const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      fail('parse-error', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`, lineOf(e.pos[0]));
+    }
+    return result;
+  }
+
+  // Walk the syntax tree once: forbidden keys and nesting depth, before anything becomes a JS object.
+  let tooDeep: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        fail('forbidden-key', `key "${String(pair.key.value)}" is not allowed`, lineOf(pair.key.range?.[0]));
+      }
+    },
+    Node(_, node, path) {
+      if (tooDeep === undefined && (isMap(node) || isSeq(node)) && path.length / 2 > maxDepth) tooDeep = lineOf(node.range?.[0]);
+    },
+  });
+  if (tooDeep !== undefined) fail('too-deep', `nesting is deeper than ${maxDepth} levels`, tooDeep);
+  if (result.problems.length) return result;
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: maxAliases });
+  } catch (err) {
+    if (err instanceof ReferenceError || /alias/i.test(String(err))) {
+      return fail('alias-bomb', `too many YAML alias expansions (limit ${maxAliases}); write the content out instead of aliasing it`);
+    }
+    if (err instanceof RangeError) return fail('too-deep', `nesting is too deep (more than ${maxDepth} levels)`);
+    throw err;
+  }
+  if (raw === null || raw === undefined) {
+    return fail('no-faqs', 'file is empty: expected a top-level `faqs` list');
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    return fail('schema', 'expected a mapping with a top-level `faqs` list, e.g. `faqs:\\n  - id: …`', 1);
+  }
+
+  const faqNodes = doc.get('faqs');
+  if (isSeq(faqNodes)) result.faqLines = faqNodes.items.map((n) => lineOf((n as { range?: [number] }).range?.[0]));
+
+  const parsed = KbFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) result.problems.push(issueToProblem(issue, raw, doc, file, lineOf));
+    return result;
+  }
+  result.data = parsed.data;
+  return result;
+}
+
+/**
+ * Validate an already-parsed object (a KB passed in memory, or JSON from elsewhere).
+ * Same checks as files, without line numbers.
+ */
+export function validateKbObject(raw: unknown, file = '<object>'): ParsedKbFile {
+  const result: ParsedKbFile = { file, faqLines: [], problems: [] };
+  const forbidden = findForbiddenKey(raw, 0);
+  if (forbidden) {
+    result.problems.push({ severity: 'error', code: forbidden.code, message: forbidden.message, file, path: forbidden.path });
+    return result;
+  }
+  const parsed = KbFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) result.problems.push(issueToProblem(issue, raw, undefined, file, () => undefined));
+  } else result.data = parsed.data;
+  return result;
+}
+
+function findForbiddenKey(v: unknown, depth: number, path: (string | number)[] = []): { code: KefuProblemCode; message: string; path: string } | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (depth > 32) return { code: 'too-deep', message: 'nesting is deeper than 32 levels', path: formatPath(path) };
+  for (const key of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(key)) return { code: 'forbidden-key', message: `key "${key}" is not allowed`, path: formatPath([...path, key]) };
+    const found = findForbiddenKey((v as Record<string, unknown>)[key], depth + 1, [...path, Array.isArray(v) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function issueToProblem(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  doc: Document.Parsed | undefined,
+  file: string,
+  lineOf: (offset: number | undefined) => number | undefined,
+): KefuProblem {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let code: KefuProblemCode = 'schema';
+  let message = issue.message;
+  let nodePath = path;
+  if (issue.code === 'unrecognized_keys') {
+    code = 'unknown-field';
+    const kind = kindOf(path);
+    const hints = issue.keys.map((k) => {
+      const near = closest(k, KNOWN_FIELDS[kind] ?? []);
+      return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+    });
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${hints.join(', ')}; allowed: ${(KNOWN_FIELDS[kind] ?? []).join(', ')}`;
+    nodePath = [...path, issue.keys[0]];
+  } else if (issue.code === 'custom' && /must not be empty/.test(issue.message)) {
+    code = 'empty-text';
+  } else if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
+    message = `missing required field "${String(path[path.length - 1])}"`;
+  } else if (issue.code === 'invalid_type' && /^expected/.test(message)) {
+    message = `${message}, got ${describe(valueAt(raw, path))}`;
+  }
+  let faqId: string | undefined;
+  if (path[0] === 'faqs' && typeof path[1] === 'number') {
+    const faq = valueAt(raw, ['faqs', path[1]]) as { id?: unknown } | undefined;
+    faqId = typeof faq?.id === 'string' && faq.id ? faq.id : `#${path[1]}`;
+  }
+  return { severity: 'error', code, message, file, line: doc ? lineOf(locate(doc, nodePath)) : undefined, faqId, path: formatPath(path) || undefined };
+}
+
+function kindOf(path: (string | number)[]): string {
+  if (path.length === 0) return 'file';
+  if (path[0] === 'faqs') return 'faq';
+  if (path[0] === 'categories') return 'category';
+  return String(path[0]);
+}
+
+/** Offset of the deepest node that exists along `path` (a missing field points at its parent). */
+function locate(doc: Document.Parsed, path: (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (node as { range?: [number] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      if (!pair) break;
+      offset = (pair.key as { range?: [number] }).range?.[0] ?? offset;
+      node = pair.value;
+      if (path[path.length - 1] === key) break;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+    } else break;
+    offset = (node as { range?: [number] } | null)?.range?.[0] ?? offset;
+  }
+  return offset;
+}
+
+function valueAt(raw: unknown, path: (string | number)[]): unknown {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = Object.hasOwn(v, k) ? (v as Record<string | number, unknown>)[k] : undefined;
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v)}`;
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** `faqs[3].answer` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** The known name closest to a misspelt one (edit distance ≤ 2), for "did you mean". */
+export function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The knowledge-base file format. Every file is YAML or JSON with these top-level keys;
+ * all but `faqs` are KB-wide settings that may live in any file (they are merged).
+ * `kefu schema` prints the JSON Schema generated from this, for editor autocompletion.
+ */
+
+const text = (what: string) =>
+  z
+    .string({ error: `expected ${what} (a string)` })
+    .refine((s) => s.trim().length > 0, { message: `${what} must not be empty` });
+
+/** FAQ ids: stable, unique across the KB, safe in URLs and file names. */
+export const FaqIdSchema = z
+  .string({ error: 'expected an id (a string such as "return-apply")' })
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:-]*$/u, {
+    message: 'an id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+  })
+  .describe('Unique, stable id of the FAQ across the whole knowledge base, e.g. "return-apply".');
+
+export const PrioritySchema = z
+  .enum(['low', 'normal', 'high', 'urgent'])
+  .describe('Handoff priority passed to the agent queue.');
+
+export const FaqSchema = z
+  .strictObject({
+    id: FaqIdSchema,
+    question: text('question').describe('The standard question, shown in "did you mean" lists.'),
+    similar: z
+      .array(text('similar question'))
+      .optional()
+      .describe('Other ways customers ask the same thing. The more, the better the matching.'),
+    answer: z
+      .union([text('answer'), z.array(text('answer variant')).min(1, 'answer variants must not be empty')], {
+        error: 'expected an answer: a non-empty string, or a list of variants',
+      })
+      .describe('The reply. A list gives variants, one chosen per reply. May use {variables}.'),
+    category: z.string().optional().describe('Category id, e.g. "after-sales". Declared in `categories` or free.'),
+    keywords: z
+      .array(text('keyword'))
+      .optional()
+      .describe('Distinctive terms of this FAQ: weighted up in matching and kept whole by the segmenter.'),
+    required: z
+      .array(text('required term'))
+      .optional()
+      .describe('Terms a question must contain for this FAQ to answer; "a|b" means either. All entries must match.'),
+    patterns: z
+      .array(text('pattern'))
+      .optional()
+      .describe('Templates such as "(怎么|如何) 退货": elements in order, gaps allowed; (a|b) alternatives; @term a synonym group.'),
+    handoff: z
+      .union([z.boolean(), z.literal('offer')])
+      .optional()
+      .describe('Operational question: true answers then hands over to a human; "offer" answers and offers to.'),
+    priority: PrioritySchema.optional(),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Confidence this FAQ needs to be answered directly (overrides the bot-wide answer threshold).'),
+    tags: z.array(z.string()).optional().describe('Free labels for reporting.'),
+  })
+  .describe('One FAQ entry.');
+
+export const CategorySchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  handoff: z.union([z.boolean(), z.literal('offer')]).optional().describe('Default handoff flag of its FAQs.'),
+  priority: PrioritySchema.optional(),
+});
+
+export const ThresholdsSchema = z
+  .strictObject({
+    answer: z.number().min(0).max(1).optional().describe('Answer directly at or above this confidence.'),
+    clarify: z.number().min(0).max(1).optional().describe('Offer "did you mean" at or above this; below, fall back.'),
+  })
+  .describe('Decision thresholds on the calibrated confidence (0..1).');
+
+export const KbFileSchema = z
+  .strictObject({
+    faqs: z.array(FaqSchema, { error: 'expected `faqs` to be a list of FAQ entries' }).optional(),
+    synonyms: z
+      .array(z.array(text('synonym')).min(2, 'a synonym group needs at least two terms'))
+      .optional()
+      .describe('Synonym groups; the first term of each is canonical, e.g. [退货, 退回去, 退掉].'),
+    vocabulary: z.array(text('vocabulary word')).optional().describe('Domain words the segmenter keeps whole.'),
+    stopwords: z.array(text('stop word')).optional().describe('Extra words ignored when matching.'),
+    categories: z.array(CategorySchema).optional(),
+    thresholds: ThresholdsSchema.optional(),
+    variables: z
+      .record(z.string().regex(/^\w+$/, 'a variable name is letters, digits or _'), z.string())
+      .optional()
+      .describe('Default values of {variables} used in answers, e.g. { shopName: 示例商店 }; the bot may override them.'),
+  })
+  .describe('A kefu knowledge-base file.');
+
+export type FaqInput = z.input<typeof FaqSchema>;
+export type KbFileInput = z.input<typeof KbFileSchema>;
+export type KbFileData = z.output<typeof KbFileSchema>;
+export type FaqPriority = z.output<typeof PrioritySchema>;
+export type KefuCategory = z.output<typeof CategorySchema>;
+
+/** A validated FAQ, as the matcher and bot see it. */
+export interface KefuFaq {
+  id: string;
+  question: string;
+  similar: string[];
+  answer: string | string[];
+  category?: string;
+  keywords?: string[];
+  required?: string[];
+  patterns?: string[];
+  handoff?: boolean | 'offer';
+  priority?: FaqPriority;
+  threshold?: number;
+  tags?: string[];
+  /** Where it was defined, when loaded from files. */
+  source?: { file: string; line?: number };
+}
+
+/** A whole, validated knowledge base: the merge of all its files. */
+export interface KnowledgeBase {
+  faqs: KefuFaq[];
+  synonyms: string[][];
+  vocabulary: string[];
+  stopwords: string[];
+  categories: KefuCategory[];
+  thresholds: { answer?: number; clarify?: number };
+  variables?: Record<string, string>;
+}
+
+/** Words with a meaning in test case files, so no FAQ may use them as its id. */
+export const RESERVED_IDS = ['clarify', 'fallback', 'handoff'] as const;
+
+/** The JSON Schema of a KB file, for editors (yaml-language-server, VS Code `json.schemas`). */
+export function knowledgeBaseJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(KbFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    $id: 'https://unpkg.com/kefu/schema/kb.schema.json',
+    title: 'kefu knowledge-base file',
+    ...schema,
+  };
+}

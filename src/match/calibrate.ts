@@ -1,0 +1,117 @@
+/**
+ * Turning scorer outputs into one calibrated confidence: a logistic model over a few
+ * signals of a candidate, fitted per KB by leave-one-out over the KB's own similar
+ * questions (each held-out question is a query whose right answer is known) plus
+ * "entry left out" queries that stand for questions the KB does not cover.
+ * A confidence of 0.7 then means "right about 70% of the time" on any KB.
+ */
+
+/** The signals the model sees for one candidate FAQ. Order matters: it is the weight order. */
+export const SIGNALS = [
+  'score', // combined ranking score
+  'best', // cosine of the best-matching question of this FAQ
+  'classifier', // naive Bayes posterior of this FAQ among the candidates
+  'margin', // score minus the best other FAQ's score (negative when not first)
+  'coverage', // share of the query's weight the KB knows at all
+  'pattern', // 1 when one of the FAQ's patterns matched
+  'keyword', // 1 when one of the FAQ's keywords is in the question
+  'fuzzy', // fuse.js similarity to the FAQ's questions (0 when not run)
+  'length', // log(1 + characters in the question)
+] as const;
+
+export type Signals = number[];
+
+export interface CalibrationModel {
+  weights: number[];
+  bias: number;
+  /** 'fitted' on this KB, or 'default' when it had too few similar questions to fit. */
+  source: 'fitted' | 'default';
+  /** Samples used for fitting (positives, negatives). */
+  samples?: { positive: number; negative: number };
+}
+
+/**
+ * Defaults for KBs without enough similar questions, from fitting on KBs that have them
+ * (the sample KB and public FAQ sets); refitted on every KB that can.
+ */
+export const DEFAULT_MODEL: CalibrationModel = {
+  weights: [6.0, 2.0, 1.0, 6.0, 3.0, 1.5, 0.5, 1.0, -0.2],
+  bias: -6.5,
+  source: 'default',
+};
+
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function predict(model: CalibrationModel, x: Signals): number {
+  let z = model.bias;
+  for (let i = 0; i < x.length; i++) z += model.weights[i] * x[i];
+  return sigmoid(z);
+}
+
+/**
+ * L2-regularised logistic regression by Newton's method (a handful of features, a few
+ * thousand samples: converges in ~10 iterations, milliseconds).
+ */
+export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[], l2 = 1e-2, iterations = 25): { weights: number[]; bias: number } {
+  const d = xs[0].length + 1;
+  const beta = new Array<number>(d).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    const grad = new Array<number>(d).fill(0);
+    const hess = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (let n = 0; n < xs.length; n++) {
+      const x = [...xs[n], 1];
+      let z = 0;
+      for (let i = 0; i < d; i++) z += beta[i] * x[i];
+      const p = sigmoid(z);
+      const w = sampleWeights?.[n] ?? 1;
+      const g = (p - ys[n]) * w;
+      const h = Math.max(p * (1 - p), 1e-6) * w;
+      for (let i = 0; i < d; i++) {
+        grad[i] += g * x[i];
+        for (let j = i; j < d; j++) hess[i][j] += h * x[i] * x[j];
+      }
+    }
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < i; j++) hess[i][j] = hess[j][i];
+      if (i < d - 1) {
+        grad[i] += l2 * beta[i];
+        hess[i][i] += l2;
+      }
+      hess[i][i] += 1e-9;
+    }
+    const step = solve(hess, grad);
+    let maxStep = 0;
+    for (let i = 0; i < d; i++) {
+      beta[i] -= step[i];
+      maxStep = Math.max(maxStep, Math.abs(step[i]));
+    }
+    if (maxStep < 1e-6) break;
+  }
+  return { weights: beta.slice(0, d - 1), bias: beta[d - 1] };
+}
+
+/** Gaussian elimination with partial pivoting; the system is tiny. */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) piv = r;
+    [m[c], m[piv]] = [m[piv], m[c]];
+    const div = m[c][c] || 1e-12;
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / div;
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / (m[r][r] || 1e-12);
+  }
+  return x;
+}

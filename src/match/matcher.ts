@@ -1,0 +1,583 @@
+/**
+ * The matcher: question in, decision out. Stateless and synchronous once built.
+ *
+ *   features → candidates from the inverted index (rare features first, very common ones
+ *   capped) → exact TF-IDF cosine per question and per FAQ centroid (statistical) →
+ *   patterns (templates) and required-term vetoes → fuse.js on a handful of candidates when
+ *   unsure (fuzzy) → one calibrated confidence per candidate → answer / clarify / fallback.
+ */
+import Fuse from 'fuse.js';
+import { KefuError } from '../errors.js';
+import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
+import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } from '../text/features.js';
+import { normalize } from '../text/normalize.js';
+import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
+import { SynonymTable } from '../text/synonyms.js';
+import { DEFAULT_MODEL, fitLogistic, predict, type CalibrationModel, type Signals } from './calibrate.js';
+import {
+  buildPostings,
+  dotWithQuery,
+  FAMILY_WEIGHTS,
+  idfOf,
+  tfWeight,
+  toUnitVector,
+  type IndexedEntry,
+  type IndexedSentence,
+  type Postings,
+  type SparseVector,
+} from './index-data.js';
+import { compilePattern, matchPattern, type CompiledPattern } from './patterns.js';
+
+/** Parts of the matcher that can be switched off, to measure what each one brings. */
+export const ABLATIONS = ['fuzzy', 'pattern', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms'] as const;
+export type KefuAblation = (typeof ABLATIONS)[number];
+
+export interface KefuThresholds {
+  /** Answer directly at or above this confidence. Default 0.5. */
+  answer: number;
+  /** Below `answer` but at or above this: ask "did you mean…". Below: fall back. Default 0.2. */
+  clarify: number;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<KefuThresholds> = Object.freeze({ answer: 0.5, clarify: 0.2 });
+
+export interface KefuMatcherOptions {
+  /** Word segmenter. Node's `createMatcher` defaults to nodejieba; the core default is Intl.Segmenter. */
+  segmenter?: KefuSegmenter;
+  /** Decision thresholds (the KB's `thresholds` apply first, these override them). */
+  thresholds?: Partial<KefuThresholds>;
+  /** How many candidates a result lists. Default 3. */
+  maxCandidates?: number;
+  /** Switch parts off (benchmark ablation). */
+  ablate?: readonly KefuAblation[];
+}
+
+export interface KefuCandidate {
+  id: string;
+  confidence: number;
+  /** The FAQ's standard question, for "did you mean" lists. */
+  question: string;
+}
+
+/** What `match` decides. `id` is the best FAQ whatever the type (null when nothing matched). */
+export type KefuMatch =
+  | { type: 'answer'; text: string; id: string; confidence: number; candidates: KefuCandidate[] }
+  | { type: 'clarify'; text: string; id: string; confidence: number; candidates: KefuCandidate[] }
+  | { type: 'fallback'; text: string; id: string | null; confidence: number; candidates: KefuCandidate[] };
+
+/** What went into a decision, for `--debug` output. */
+export interface KefuMatchExplanation {
+  normalized: string;
+  tokens: string[];
+  segmenter: string;
+  features: number;
+  coverage: number;
+  candidates: { id: string; confidence: number; score: number; signals: Record<string, number> }[];
+}
+
+interface Scored {
+  entry: number;
+  best: number;
+  /** Naive Bayes posterior among the candidates. */
+  classifier: number;
+  score: number;
+  pattern: number;
+  keyword: number;
+  fuzzy: number;
+  signals?: Signals;
+  p?: number;
+}
+
+interface Exclude {
+  sentence?: number;
+  entry?: number;
+}
+
+interface QueryVector {
+  analysis: TextAnalysis;
+  weights: Map<number, number>;
+  /** Features known to the index, rarest first. */
+  known: number[];
+  coverage: number;
+}
+
+const INDEX_FORMAT = 'kefu-index';
+const INDEX_VERSION = 1;
+const SENTENCE_CANDIDATES = Number(globalThis.process?.env?.KEFU_SC ?? 48);
+const ENTRY_CANDIDATES = 10;
+/** Share of questions outside the KB that confidences are calibrated for. */
+const OUT_OF_SCOPE_SHARE = 0.3;
+/** Feature families the naive Bayes classifier reads. */
+const NB_FAMILIES = new Set(['w', 'c', 'p']);
+const NB_WEIGHT = Number(globalThis.process?.env?.KEFU_NBW ?? 0.35);
+const FUZZY_BAND: [number, number] = [0.12, 0.6];
+
+export class KefuMatcher {
+  readonly kb: KnowledgeBase;
+  readonly thresholds: KefuThresholds;
+  readonly segmenterName: string;
+  private readonly extractor: FeatureExtractor;
+  private readonly ablate: Set<KefuAblation>;
+  private readonly maxCandidates: number;
+  private readonly featureIds = new Map<string, number>();
+  private readonly featureKeys: string[] = [];
+  private idf: Float64Array = new Float64Array();
+  private maxIdf = 1;
+  private sentences: IndexedSentence[] = [];
+  private entries: IndexedEntry[] = [];
+  /** Naive Bayes over character and pinyin features: per FAQ, sorted feature ids and counts. */
+  private nb: { feats: Int32Array; counts: Int32Array; total: number }[] = [];
+  private nbVocab = 1;
+  private postings: Postings[] = [];
+  private dfCap = 0;
+  private patterns: { entry: number; pattern: CompiledPattern }[] = [];
+  private required: (string[][] | undefined)[] = [];
+  private keywords: (string[] | undefined)[] = [];
+  private model: CalibrationModel = DEFAULT_MODEL;
+  private acc = new Float64Array();
+  /** Normalized, space-free text of each question, for fuse.js. */
+  private compacts: string[] = [];
+
+  private constructor(kb: KnowledgeBase, options: KefuMatcherOptions) {
+    this.kb = kb;
+    this.ablate = new Set(options.ablate ?? []);
+    for (const a of this.ablate) if (!(ABLATIONS as readonly string[]).includes(a)) throw new KefuError('bad-option', `kefu: unknown ablation "${a}"; known: ${ABLATIONS.join(', ')}`);
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(kb.thresholds), ...definedOnly(options.thresholds ?? {}) };
+    if (!(this.thresholds.clarify <= this.thresholds.answer)) {
+      throw new KefuError('bad-option', `kefu: thresholds.clarify (${this.thresholds.clarify}) must not exceed thresholds.answer (${this.thresholds.answer})`);
+    }
+    this.maxCandidates = options.maxCandidates ?? 3;
+    const segmenter = options.segmenter ?? new IntlSegmenter();
+    this.segmenterName = segmenter.name;
+    const synonyms = new SynonymTable(this.ablate.has('synonyms') ? [] : kb.synonyms);
+    const disabled: FeatureFamily[] = [];
+    if (this.ablate.has('words')) disabled.push('w');
+    if (this.ablate.has('ngram')) disabled.push('c', 'b');
+    if (this.ablate.has('pinyin')) disabled.push('p', 'q');
+    this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled });
+    const userWords = [...kb.vocabulary, ...kb.faqs.flatMap((f) => f.keywords ?? []), ...synonyms.terms()];
+    segmenter.addWords(userWords.map((w) => normalize(w).replace(/ /g, '')).filter((w) => w.length >= 2));
+    this.compileRules(synonyms);
+  }
+
+  /** Build the index for a validated knowledge base. Prefer `createMatcher`, which also validates. */
+  static build(kb: KnowledgeBase, options: KefuMatcherOptions = {}): KefuMatcher {
+    const m = new KefuMatcher(kb, options);
+    const analyses: Map<string, number>[] = [];
+    const owners: number[] = [];
+    const texts: string[] = [];
+    kb.faqs.forEach((faq, e) => {
+      for (const q of [faq.question, ...faq.similar]) {
+        analyses.push(m.extractor.analyze(q).features);
+        owners.push(e);
+        texts.push(q);
+      }
+    });
+    const df: number[] = [];
+    const keyed = analyses.map((feats) => {
+      const ids = new Map<number, number>();
+      for (const [key, tf] of feats) {
+        let id = m.featureIds.get(key);
+        if (id === undefined) {
+          id = m.featureKeys.length;
+          m.featureIds.set(key, id);
+          m.featureKeys.push(key);
+          df.push(0);
+        }
+        df[id]++;
+        ids.set(id, tf);
+      }
+      return ids;
+    });
+    m.setIdf(df, analyses.length);
+    const vectors = keyed.map((ids) => {
+      const raw = new Map<number, number>();
+      for (const [id, tf] of ids) raw.set(id, m.rawWeight(id, tf));
+      return toUnitVector(raw);
+    });
+    m.install(vectors.map((v, s) => ({ ...v, entry: owners[s], text: texts[s] })));
+    if (!m.ablate.has('calibration')) m.model = m.fit();
+    return m;
+  }
+
+  /** Restore a matcher saved with `toJSON()`. Answers are identical to the original's. */
+  static fromJSON(data: unknown, options: Omit<KefuMatcherOptions, 'ablate'> = {}): KefuMatcher {
+    const d = data as SerializedIndex;
+    if (!d || d.format !== INDEX_FORMAT) throw new KefuError('bad-index', 'kefu: not a kefu index (expected the output of `kefu build` or matcher.toJSON())');
+    if (d.version !== INDEX_VERSION) throw new KefuError('bad-index', `kefu: index version ${String(d.version)} is not supported by this kefu (it reads version ${INDEX_VERSION}); rebuild it with \`kefu build\``);
+    const m = new KefuMatcher(d.kb, { ...options, ablate: d.ablate, thresholds: { ...d.thresholds, ...definedOnly(options.thresholds ?? {}) } });
+    d.features.forEach((k, i) => {
+      m.featureIds.set(k, i);
+      m.featureKeys.push(k);
+    });
+    m.setIdf(d.df, d.sentences.length);
+    m.install(d.sentences.map(([entry, text, feats, weights]) => ({ entry, text, feats: Int32Array.from(feats), weights: Float32Array.from(weights) })));
+    m.model = d.model;
+    return m;
+  }
+
+  /** A JSON-safe snapshot: KB, features and the fitted calibration. Load with `KefuMatcher.fromJSON`. */
+  toJSON(): SerializedIndex {
+    const df = this.postings.map((p) => p.docs.length);
+    return {
+      format: INDEX_FORMAT,
+      version: INDEX_VERSION,
+      segmenter: this.segmenterName,
+      kb: this.kb,
+      thresholds: this.thresholds,
+      ablate: [...this.ablate],
+      features: this.featureKeys,
+      df,
+      sentences: this.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
+      model: this.model,
+    };
+  }
+
+  get calibration(): Readonly<CalibrationModel> {
+    return this.model;
+  }
+
+  get size(): { faqs: number; questions: number; features: number } {
+    return { faqs: this.kb.faqs.length, questions: this.sentences.length, features: this.featureKeys.length };
+  }
+
+  faq(id: string): KefuFaq | undefined {
+    return this.kb.faqs.find((f) => f.id === id);
+  }
+
+  /**
+   * Match one question.
+   * @example
+   * const m = matcher.match('怎么退货');
+   * if (m.type === 'answer') console.log(m.id, m.confidence);
+   */
+  match(text: string): KefuMatch {
+    return this.decide(text, this.rank(text));
+  }
+
+  /** Like `match`, with what went into the decision. */
+  explain(text: string): { match: KefuMatch; explanation: KefuMatchExplanation } {
+    const ranked = this.rank(text);
+    const q = ranked.query;
+    return {
+      match: this.decide(text, ranked),
+      explanation: {
+        normalized: q.analysis.normalized,
+        tokens: q.analysis.tokens,
+        segmenter: this.segmenterName,
+        features: q.analysis.features.size,
+        coverage: round(q.coverage),
+        candidates: ranked.scored.slice(0, 5).map((s) => ({
+          id: this.kb.faqs[s.entry].id,
+          confidence: round(s.p ?? 0),
+          score: round(s.score),
+          signals: Object.fromEntries(['score', 'best', 'classifier', 'margin', 'coverage', 'pattern', 'keyword', 'fuzzy', 'length'].map((k, i) => [k, round(s.signals?.[i] ?? 0)])),
+        })),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- building
+
+  private setIdf(df: readonly number[], n: number): void {
+    this.idf = Float64Array.from(df, (d, i) => idfOf(d, n, familyOf(this.featureKeys[i])));
+    this.maxIdf = idfOf(0, n, 'w');
+    this.dfCap = Number(globalThis.process?.env?.KEFU_DFCAP ?? 0) || Math.max(64, Math.floor(n * 0.04));
+  }
+
+  private rawWeight(id: number, tf: number): number {
+    return FAMILY_WEIGHTS[familyOf(this.featureKeys[id])] * tfWeight(tf) * this.idf[id];
+  }
+
+  private install(sentences: IndexedSentence[]): void {
+    this.sentences = sentences;
+    const byEntry: number[][] = this.kb.faqs.map(() => []);
+    sentences.forEach((s, i) => byEntry[s.entry].push(i));
+    this.entries = byEntry.map((ids) => ({ sentences: ids }));
+    const nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0]));
+    this.nbVocab = Math.max(1, nbFeature.filter(Boolean).length);
+    this.nb = byEntry.map((ids) => {
+      const counts = new Map<number, number>();
+      for (const i of ids) for (const f of sentences[i].feats) if (nbFeature[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
+      const feats = Int32Array.from(counts.keys()).sort();
+      const c = Int32Array.from(feats, (f) => counts.get(f)!);
+      return { feats, counts: c, total: c.reduce((a, b) => a + b, 0) };
+    });
+    this.postings = buildPostings(sentences, this.featureKeys.length);
+    this.compacts = sentences.map((s) => normalize(s.text).replace(/ /g, ''));
+    this.acc = new Float64Array(sentences.length);
+  }
+
+  private compileRules(synonyms: SynonymTable): void {
+    const expand = (term: string) => {
+      const t = normalize(term).replace(/ /g, '');
+      return [...new Set([t, ...(synonyms.groupOf(t) ?? [])])];
+    };
+    this.kb.faqs.forEach((faq, e) => {
+      if (!this.ablate.has('pattern')) {
+        for (const p of faq.patterns ?? []) this.patterns.push({ entry: e, pattern: compilePattern(p, (t) => synonyms.groupOf(t)) });
+      }
+      this.required[e] = faq.required?.map((r) => r.split('|').flatMap(expand));
+      this.keywords[e] = faq.keywords?.flatMap(expand);
+    });
+  }
+
+  /** Leave-one-out over the KB's own similar questions; see calibrate.ts. */
+  private fit(): CalibrationModel {
+    const multi = this.entries.filter((e) => e.sentences.length >= 2);
+    const heldOut = multi.flatMap((e) => e.sentences);
+    if (heldOut.length < 30) return DEFAULT_MODEL;
+    const xs: Signals[] = [];
+    const ys: number[] = [];
+    const stride = Math.max(1, Math.floor(heldOut.length / 2000));
+    let positive = 0;
+    let negative = 0;
+    for (let i = 0; i < heldOut.length; i += stride) {
+      const s = heldOut[i];
+      const own = this.sentences[s].entry;
+      const [c] = this.score(this.sentences[s].text, { sentence: s }).scored;
+      if (!c) continue;
+      xs.push(c.signals!);
+      ys.push(c.entry === own ? 1 : 0);
+      if (c.entry === own) positive++;
+      else negative++;
+    }
+    const inScope = xs.length;
+    // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
+    const negStride = Math.max(1, Math.floor(this.sentences.length / 1000));
+    for (let s = 0; s < this.sentences.length; s += negStride) {
+      for (const c of this.score(this.sentences[s].text, { entry: this.sentences[s].entry }).scored.slice(0, 1)) {
+        xs.push(c.signals!);
+        ys.push(0);
+        negative++;
+      }
+    }
+    if (positive < 20) return DEFAULT_MODEL;
+    // Weigh the uncovered questions as OUT_OF_SCOPE_SHARE of the traffic the model is calibrated for.
+    const outOfScope = xs.length - inScope;
+    const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScope / outOfScope) : 1;
+    const { weights, bias } = fitLogistic(xs, ys, xs.map((_, i) => (i < inScope ? 1 : w)));
+    return { weights, bias, source: 'fitted', samples: { positive, negative } };
+  }
+
+  // ---------------------------------------------------------------- querying
+
+  private queryVector(text: string): QueryVector {
+    const analysis = this.extractor.analyze(text);
+    const weights = new Map<number, number>();
+    let norm = 0;
+    let knownMass = 0;
+    let unknownMass = 0;
+    for (const [key, tf] of analysis.features) {
+      const id = this.featureIds.get(key);
+      if (id === undefined) {
+        const w = FAMILY_WEIGHTS[familyOf(key)] * tfWeight(tf) * this.maxIdf;
+        norm += w * w;
+        unknownMass += w;
+      } else {
+        const w = this.rawWeight(id, tf);
+        weights.set(id, w);
+        norm += w * w;
+        knownMass += w;
+      }
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [id, w] of weights) weights.set(id, w / norm);
+    const known = [...weights.keys()].sort((a, b) => this.postings[a].docs.length - this.postings[b].docs.length);
+    return { analysis, weights, known, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
+  }
+
+  private rank(text: string): { query: QueryVector; scored: Scored[] } {
+    return this.score(text);
+  }
+
+  private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {
+    const q = this.queryVector(text);
+    if (q.weights.size === 0 && !this.patterns.length) return { query: q, scored: [] };
+
+    // 1. Candidate questions from the inverted index: rare features first; features
+    //    in more than dfCap questions only count once a candidate is found through others.
+    const acc = this.acc;
+    const touched: number[] = [];
+    let usedAny = false;
+    for (const f of q.known) {
+      const p = this.postings[f];
+      if (p.docs.length > this.dfCap && usedAny) break;
+      usedAny = true;
+      const w = q.weights.get(f)!;
+      for (let i = 0; i < p.docs.length; i++) {
+        const d = p.docs[i];
+        if (acc[d] === 0) touched.push(d);
+        acc[d] += w * p.weights[i];
+      }
+    }
+    let top = touched;
+    if (touched.length > SENTENCE_CANDIDATES) {
+      top = touched.slice().sort((a, b) => acc[b] - acc[a]).slice(0, SENTENCE_CANDIDATES);
+    }
+    for (const d of touched) acc[d] = 0;
+
+    // 2. Exact cosine for those questions, grouped by FAQ.
+    const bestOf = new Map<number, number>();
+    for (const d of top) {
+      if (d === exclude.sentence) continue;
+      const e = this.sentences[d].entry;
+      if (e === exclude.entry) continue;
+      const cos = dotWithQuery(this.sentences[d], q.weights);
+      if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
+    }
+
+    // 3. Patterns can bring in FAQs retrieval missed.
+    const patternHit = new Set<number>();
+    for (const { entry, pattern } of this.patterns) {
+      if (entry !== exclude.entry && matchPattern(pattern, q.analysis.compact)) {
+        patternHit.add(entry);
+        if (!bestOf.has(entry)) bestOf.set(entry, this.bestSentence(entry, q.weights, exclude));
+      }
+    }
+
+    let scored: Scored[] = [];
+    for (const [entry, best] of bestOf) {
+      const req = this.required[entry];
+      if (req && !req.every((alts) => alts.some((a) => q.analysis.compact.includes(a)))) continue;
+      const pattern = patternHit.has(entry) ? 1 : 0;
+      const kw = this.keywords[entry];
+      const keyword = kw && kw.some((k) => q.analysis.compact.includes(k)) ? 1 : 0;
+      scored.push({ entry, best, classifier: 0, score: best + 0.25 * pattern + 0.05 * keyword, pattern, keyword, fuzzy: 0 });
+    }
+    scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
+    scored = scored.slice(0, ENTRY_CANDIDATES);
+    if (!this.ablate.has('classifier') && scored.length > 0) {
+      this.classify(scored, q.known.filter((f) => NB_FAMILIES.has(this.featureKeys[f][0])), exclude);
+      for (const c of scored) c.score = (1 - NB_WEIGHT) * c.score + NB_WEIGHT * c.classifier;
+      scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
+    }
+
+    // 4. Fuzzy: only when the statistical scorer is unsure, over a handful of candidates.
+    if (!this.ablate.has('fuzzy') && scored.length > 0 && scored[0].score >= FUZZY_BAND[0] && scored[0].score < FUZZY_BAND[1]) {
+      this.fuzzy(q.analysis.compact, scored.slice(0, 5), exclude);
+      scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
+    }
+
+    // 5. Calibrated confidence per candidate.
+    const length = Math.log1p(q.analysis.compact.length);
+    for (let i = 0; i < Math.min(scored.length, 5); i++) {
+      const c = scored[i];
+      const other = i === 0 ? (scored[1]?.score ?? 0) : scored[0].score;
+      c.signals = [c.score, c.best, c.classifier, c.score - other, q.coverage, c.pattern, c.keyword, c.fuzzy, length];
+      c.p = predict(this.model, c.signals);
+    }
+    scored = scored.slice(0, 5);
+    scored.sort((a, b) => b.p! - a.p! || b.score - a.score);
+    return { query: q, scored };
+  }
+
+  private bestSentence(entry: number, qw: Map<number, number>, exclude: Exclude): number {
+    let best = 0;
+    for (const s of this.entries[entry].sentences) if (s !== exclude.sentence) best = Math.max(best, dotWithQuery(this.sentences[s], qw));
+    return best;
+  }
+
+  /**
+   * Naive Bayes log-likelihood of the query's character/pinyin features under each
+   * candidate FAQ, turned into a posterior over the candidates. A held-out question's own
+   * counts are subtracted from its FAQ, so leave-one-out fitting sees an honest classifier.
+   */
+  private classify(candidates: Scored[], queryFeats: number[], exclude: Exclude): void {
+    const alpha = 0.1;
+    const held = exclude.sentence === undefined ? undefined : this.sentences[exclude.sentence];
+    let max = -Infinity;
+    const ll: number[] = [];
+    for (const c of candidates) {
+      const nb = this.nb[c.entry];
+      let total = nb.total;
+      const own = held && held.entry === c.entry;
+      if (own) for (const f of held.feats) if (indexOf(nb.feats, f) >= 0) total--;
+      const denom = Math.log(total + alpha * this.nbVocab);
+      let s = 0;
+      for (const f of queryFeats) {
+        const i = indexOf(nb.feats, f);
+        let count = i >= 0 ? nb.counts[i] : 0;
+        if (own && count > 0 && indexOf(held.feats, f) >= 0) count--;
+        s += Math.log(count + alpha) - denom;
+      }
+      ll.push(s);
+      if (s > max) max = s;
+    }
+    let z = 0;
+    for (const s of ll) z += Math.exp(s - max);
+    candidates.forEach((c, i) => (c.classifier = Math.exp(ll[i] - max) / z));
+  }
+
+  private fuzzy(compact: string, candidates: Scored[], exclude: Exclude): void {
+    const docs: { entry: number; text: string }[] = [];
+    for (const c of candidates) {
+      for (const s of this.entries[c.entry].sentences.slice(0, 12)) {
+        if (s !== exclude.sentence) docs.push({ entry: c.entry, text: this.compacts[s] });
+      }
+    }
+    const fuse = new Fuse(docs, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.7, shouldSort: false });
+    const best = new Map<number, number>();
+    for (const r of fuse.search(compact.slice(0, 64))) {
+      const sim = 1 - (r.score ?? 1);
+      if (sim > (best.get(r.item.entry) ?? 0)) best.set(r.item.entry, sim);
+    }
+    for (const c of candidates) {
+      c.fuzzy = best.get(c.entry) ?? 0;
+      c.score += 0.1 * c.fuzzy;
+    }
+  }
+
+  private decide(text: string, ranked: { query: QueryVector; scored: Scored[] }): KefuMatch {
+    const all = ranked.scored.map((s) => ({ id: this.kb.faqs[s.entry].id, confidence: round(s.p ?? 0), question: this.kb.faqs[s.entry].question }));
+    const first = ranked.scored[0];
+    if (!first) return { type: 'fallback', text, id: null, confidence: 0, candidates: [] };
+    const faq = this.kb.faqs[first.entry];
+    const p1 = first.p ?? 0;
+    const p2 = ranked.scored[1]?.p ?? 0;
+    const answerAt = faq.threshold ?? this.thresholds.answer;
+    const { clarify } = this.thresholds;
+    const candidates = all.slice(0, this.maxCandidates);
+    const confidence = round(p1);
+    if (p1 >= answerAt && !(p2 >= clarify && p1 - p2 < 0.1)) return { type: 'answer', text, id: faq.id, confidence, candidates };
+    if (p1 >= clarify) {
+      const offered = candidates.filter((c, i) => i === 0 || c.confidence >= clarify / 2);
+      return { type: 'clarify', text, id: faq.id, confidence, candidates: offered };
+    }
+    return { type: 'fallback', text, id: faq.id, confidence, candidates };
+  }
+}
+
+export interface SerializedIndex {
+  format: typeof INDEX_FORMAT;
+  version: number;
+  segmenter: string;
+  kb: KnowledgeBase;
+  thresholds: KefuThresholds;
+  ablate: KefuAblation[];
+  features: string[];
+  df: number[];
+  /** [entry index, text, feature ids, weights] */
+  sentences: [number, string, number[], number[]][];
+  model: CalibrationModel;
+}
+
+function indexOf(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,22 @@
+// The API shared by the Node and browser entries. Everything public is listed here.
+export { KefuError, KefuKnowledgeBaseError, formatProblem } from './errors.js';
+export type { KefuProblem, KefuProblemCode, KefuProblemLocation, KefuProblemSeverity } from './errors.js';
+export { knowledgeBaseJsonSchema, RESERVED_IDS } from './kb/schema.js';
+export type { KefuFaq, KnowledgeBase, KbFileInput, FaqInput, FaqPriority, KefuCategory } from './kb/schema.js';
+export { parseKbFile, validateKbObject } from './kb/parse.js';
+export type { ParsedKbFile, ParseKbOptions } from './kb/parse.js';
+export { compileKnowledgeBase } from './kb/compile.js';
+export { knowledgeBaseFromObject } from './core/create-matcher.js';
+export type { KnowledgeBaseInput } from './core/create-matcher.js';
+export { KefuMatcher, ABLATIONS, DEFAULT_THRESHOLDS } from './match/matcher.js';
+export type { KefuMatch, KefuCandidate, KefuMatcherOptions, KefuThresholds, KefuAblation, KefuMatchExplanation, SerializedIndex } from './match/matcher.js';
+export { normalize } from './text/normalize.js';
+export { toPinyin, pinyinSyllables } from './text/pinyin.js';
+export { IntlSegmenter } from './text/segmenter.js';
+export type { KefuSegmenter } from './text/segmenter.js';
+export { FeatureExtractor } from './text/features.js';
+export { SynonymTable } from './text/synonyms.js';
+export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
+export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason } from './bot/bot.js';
+export { asksForHuman, readEmotion, detectSmallTalk, DEFAULT_SMALL_TALK } from './bot/triggers.js';
+export type { EmotionReading, SmallTalkKind } from './bot/triggers.js';

@@ -1,0 +1,146 @@
+/**
+ * Turning text into matching features. One pipeline runs at index time and at query time:
+ *
+ *   normalize → segment (KB vocabulary kept whole) → synonyms to canonical → stop words out
+ *   → words (English stemmed) · CJK characters · character bigrams · pinyin · pinyin bigrams
+ *
+ * Feature keys are `family:term`, e.g. `w:退货`, `b:退货`, `p:tui`, `q:tui huo`. Pinyin
+ * features make homophone typos (微利贷/微粒贷) and toneless pinyin input ("tuihuo") meet
+ * the characters they stand for.
+ */
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import { isCjk, normalize } from './normalize.js';
+import { charPinyin, pinyinSyllables } from './pinyin.js';
+import type { KefuSegmenter } from './segmenter.js';
+import { SynonymTable } from './synonyms.js';
+
+export const FEATURE_FAMILIES = ['w', 'c', 'b', 'p', 'q'] as const;
+export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
+
+/** Particles, pronouns and politeness that carry no topic. Kept small on purpose: IDF does the rest. */
+export const DEFAULT_STOPWORDS = [
+  '的', '了', '吗', '呢', '吧', '啊', '呀', '哦', '嘛', '么', '哈', '啦', '呐', '嗯', '哎', '诶',
+  '请问', '你好', '您好', '亲', '谢谢', '麻烦', '一下', '我', '我的', '你', '您', '你们', '我们', '这个', '那个', '是', '就', '还', '都', '也', '给',
+  'a', 'an', 'the', 'is', 'are', 'am', 'be', 'to', 'of', 'i', 'me', 'my', 'you', 'your', 'it', 'its', 'do', 'does', 'did', 'please', 'and', 'or', 'in', 'on', 'at', 'for', 'with', 'that', 'this', 'there', 'can', 'could', 'would', 'will', 'what', 'how', 'about',
+];
+
+export interface FeatureOptions {
+  segmenter: KefuSegmenter;
+  synonyms?: SynonymTable;
+  stopwords?: readonly string[];
+  /** Families to leave out (ablation). */
+  disabled?: readonly FeatureFamily[];
+  /** Leave synonym mapping out (ablation). */
+  noSynonyms?: boolean;
+}
+
+export interface TextAnalysis {
+  normalized: string;
+  /** Normalized text without spaces, what patterns and required terms look at. */
+  compact: string;
+  /** Words after synonyms and stop words, for debug output. */
+  tokens: string[];
+  /** Feature key → term frequency. */
+  features: Map<string, number>;
+}
+
+const ASCII_WORD = /^[a-z0-9][a-z0-9'._-]*$/;
+const LETTERS = /^[a-z']+$/;
+
+/** Builds features for one KB; holds the segmenter, synonyms and stop words. */
+export class FeatureExtractor {
+  readonly segmenter: KefuSegmenter;
+  readonly synonyms: SynonymTable;
+  private readonly stop: Set<string>;
+  private readonly on: Record<FeatureFamily, boolean>;
+  private readonly noSynonyms: boolean;
+  private readonly stemCache = new Map<string, string>();
+
+  constructor(options: FeatureOptions) {
+    this.segmenter = options.segmenter;
+    this.synonyms = options.synonyms ?? new SynonymTable();
+    this.stop = new Set([...DEFAULT_STOPWORDS, ...(options.stopwords ?? []).map((s) => normalize(s))]);
+    const disabled = new Set(options.disabled ?? []);
+    this.on = { w: !disabled.has('w'), c: !disabled.has('c'), b: !disabled.has('b'), p: !disabled.has('p'), q: !disabled.has('q') };
+    this.noSynonyms = options.noSynonyms ?? false;
+  }
+
+  analyze(text: string): TextAnalysis {
+    const normalized = normalize(text);
+    const features = new Map<string, number>();
+    const add = (key: string) => features.set(key, (features.get(key) ?? 0) + 1);
+    const tokens: string[] = [];
+    // CJK runs after synonym mapping: characters, bigrams and pinyin are taken from these,
+    // so 退掉 and 退货 (declared synonyms) share all their features.
+    const runs: string[] = [];
+    let run = '';
+    const pinyinRuns: string[][] = [];
+
+    for (const piece of normalized.split(' ')) {
+      if (!piece) continue;
+      for (const raw of this.segmenter.cut(piece)) {
+        const tok = raw.trim();
+        if (!tok) continue;
+        const canon = this.noSynonyms ? tok : this.synonyms.canonicalize(tok);
+        const cjk = isCjk(canon[0]);
+        if (!cjk) {
+          if (run) runs.push(run);
+          run = '';
+        }
+        if (this.stop.has(canon)) {
+          if (cjk) {
+            if (run) runs.push(run);
+            run = '';
+          }
+          continue;
+        }
+        if (cjk) {
+          run += canon;
+          tokens.push(canon);
+          if (this.on.w) add(`w:${canon}`);
+        } else if (ASCII_WORD.test(canon)) {
+          const syllables = LETTERS.test(canon) && canon.length >= 4 ? pinyinSyllables(canon) : null;
+          // A word that reads as toneless pinyin ("tuihuo") may be Chinese typed without an IME:
+          // it also speaks through pinyin features, and stays an English word for English KBs.
+          if (syllables && syllables.length >= 2) pinyinRuns.push(syllables);
+          const word = LETTERS.test(canon) ? this.stem(canon) : canon;
+          tokens.push(word);
+          if (this.on.w) add(`w:${word}`);
+        }
+      }
+      if (run) runs.push(run);
+      run = '';
+    }
+
+    for (const r of runs) {
+      const chars = [...r];
+      const py: string[] = [];
+      for (let i = 0; i < chars.length; i++) {
+        if (this.on.c) add(`c:${chars[i]}`);
+        if (this.on.b && i > 0) add(`b:${chars[i - 1]}${chars[i]}`);
+        py.push(charPinyin(chars[i]) ?? chars[i]);
+      }
+      pinyinRuns.push(py);
+    }
+    for (const py of pinyinRuns) {
+      for (let i = 0; i < py.length; i++) {
+        if (this.on.p) add(`p:${py[i]}`);
+        if (this.on.q && i > 0) add(`q:${py[i - 1]} ${py[i]}`);
+      }
+    }
+    return { normalized, compact: normalized.replace(/ /g, ''), tokens, features };
+  }
+
+  private stem(word: string): string {
+    let s = this.stemCache.get(word);
+    if (s === undefined) {
+      s = word.length > 3 ? PorterStemmer.stem(word) : word;
+      if (this.stemCache.size < 50_000) this.stemCache.set(word, s);
+    }
+    return s;
+  }
+}
+
+export function familyOf(key: string): FeatureFamily {
+  return key[0] as FeatureFamily;
+}

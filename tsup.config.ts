@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // Library entries: Node (may load nodejieba) and browser (web standards only).
+    entry: { index: 'src/index.ts', browser: 'src/browser.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    shims: true,
+    external: ['nodejieba'],
+  },
+  {
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    external: ['nodejieba'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);

@@ -103,13 +103,13 @@ interface QueryVector {
 
 const INDEX_FORMAT = 'kefu-index';
 const INDEX_VERSION = 1;
-const SENTENCE_CANDIDATES = Number(globalThis.process?.env?.KEFU_SC ?? 48);
+const SENTENCE_CANDIDATES = 48;
 const ENTRY_CANDIDATES = 10;
 /** Share of questions outside the KB that confidences are calibrated for. */
 const OUT_OF_SCOPE_SHARE = 0.3;
 /** Feature families the naive Bayes classifier reads. */
 const NB_FAMILIES = new Set(['w', 'c', 'p']);
-const NB_WEIGHT = Number(globalThis.process?.env?.KEFU_NBW ?? 0.35);
+const NB_WEIGHT = 0.35;
 const FUZZY_BAND: [number, number] = [0.12, 0.6];
 
 export class KefuMatcher {
@@ -137,6 +137,8 @@ export class KefuMatcher {
   private acc = new Float64Array();
   /** Normalized, space-free text of each question, for fuse.js. */
   private compacts: string[] = [];
+  /** Share of each question's squared norm in pinyin features, to score pinyin-only input by pinyin alone. */
+  private pinyinNorm = new Float64Array();
 
   private constructor(kb: KnowledgeBase, options: KefuMatcherOptions) {
     this.kb = kb;
@@ -282,7 +284,7 @@ export class KefuMatcher {
   private setIdf(df: readonly number[], n: number): void {
     this.idf = Float64Array.from(df, (d, i) => idfOf(d, n, familyOf(this.featureKeys[i])));
     this.maxIdf = idfOf(0, n, 'w');
-    this.dfCap = Number(globalThis.process?.env?.KEFU_DFCAP ?? 0) || Math.max(64, Math.floor(n * 0.04));
+    this.dfCap = Math.max(64, Math.floor(n * 0.04));
   }
 
   private rawWeight(id: number, tf: number): number {
@@ -305,6 +307,12 @@ export class KefuMatcher {
     });
     this.postings = buildPostings(sentences, this.featureKeys.length);
     this.compacts = sentences.map((s) => normalize(s.text).replace(/ /g, ''));
+    const isPinyin = this.featureKeys.map((k) => k[0] === 'p' || k[0] === 'q');
+    this.pinyinNorm = Float64Array.from(sentences, (s) => {
+      let sq = 0;
+      for (let i = 0; i < s.feats.length; i++) if (isPinyin[s.feats[i]]) sq += s.weights[i] * s.weights[i];
+      return Math.sqrt(sq) || 1;
+    });
     this.acc = new Float64Array(sentences.length);
   }
 
@@ -362,15 +370,26 @@ export class KefuMatcher {
 
   // ---------------------------------------------------------------- querying
 
-  private queryVector(text: string): QueryVector {
+  /** Is feature f only known through the held-out question(s)? Then, for an honest fit, it is unknown. */
+  private onlyInExcluded(f: number, exclude: Exclude): boolean {
+    const docs = this.postings[f].docs;
+    if (exclude.sentence !== undefined) return docs.length === 1 && docs[0] === exclude.sentence;
+    if (exclude.entry === undefined || docs.length > this.entries[exclude.entry].sentences.length) return false;
+    for (const d of docs) if (this.sentences[d].entry !== exclude.entry) return false;
+    return true;
+  }
+
+  private queryVector(text: string, exclude: Exclude = {}): QueryVector {
     const analysis = this.extractor.analyze(text);
+    const excluding = exclude.sentence !== undefined || exclude.entry !== undefined;
     const weights = new Map<number, number>();
     let norm = 0;
     let knownMass = 0;
     let unknownMass = 0;
     for (const [key, tf] of analysis.features) {
       const id = this.featureIds.get(key);
-      if (id === undefined) {
+      if (id === undefined || (excluding && this.onlyInExcluded(id, exclude))) {
+        if (analysis.pinyinOnly && key[0] === 'w') continue; // the pinyin features speak for it
         const w = FAMILY_WEIGHTS[familyOf(key)] * tfWeight(tf) * this.maxIdf;
         norm += w * w;
         unknownMass += w;
@@ -392,7 +411,7 @@ export class KefuMatcher {
   }
 
   private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {
-    const q = this.queryVector(text);
+    const q = this.queryVector(text, exclude);
     if (q.weights.size === 0 && !this.patterns.length) return { query: q, scored: [] };
 
     // 1. Candidate questions from the inverted index: rare features first; features
@@ -423,7 +442,7 @@ export class KefuMatcher {
       if (d === exclude.sentence) continue;
       const e = this.sentences[d].entry;
       if (e === exclude.entry) continue;
-      const cos = dotWithQuery(this.sentences[d], q.weights);
+      const cos = this.cosine(d, q);
       if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
     }
 
@@ -432,7 +451,7 @@ export class KefuMatcher {
     for (const { entry, pattern } of this.patterns) {
       if (entry !== exclude.entry && matchPattern(pattern, q.analysis.compact)) {
         patternHit.add(entry);
-        if (!bestOf.has(entry)) bestOf.set(entry, this.bestSentence(entry, q.weights, exclude));
+        if (!bestOf.has(entry)) bestOf.set(entry, this.bestSentence(entry, q, exclude));
       }
     }
 
@@ -472,10 +491,16 @@ export class KefuMatcher {
     return { query: q, scored };
   }
 
-  private bestSentence(entry: number, qw: Map<number, number>, exclude: Exclude): number {
+  private bestSentence(entry: number, q: QueryVector, exclude: Exclude): number {
     let best = 0;
-    for (const s of this.entries[entry].sentences) if (s !== exclude.sentence) best = Math.max(best, dotWithQuery(this.sentences[s], qw));
+    for (const s of this.entries[entry].sentences) if (s !== exclude.sentence) best = Math.max(best, this.cosine(s, q));
     return best;
+  }
+
+  /** Cosine of question d with the query; for pinyin-only input, over the pinyin features alone. */
+  private cosine(d: number, q: QueryVector): number {
+    const dot = dotWithQuery(this.sentences[d], q.weights);
+    return q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
   }
 
   /**

@@ -42,6 +42,8 @@ export interface TextAnalysis {
   tokens: string[];
   /** Feature key → term frequency. */
   features: Map<string, number>;
+  /** The text has no Chinese characters but reads as pinyin: only pinyin features can match. */
+  pinyinOnly: boolean;
 }
 
 const ASCII_WORD = /^[a-z0-9][a-z0-9'._-]*$/;
@@ -75,6 +77,9 @@ export class FeatureExtractor {
     const runs: string[] = [];
     let run = '';
     const pinyinRuns: string[][] = [];
+    // A message typed entirely in toneless pinyin ("zenme tui huo"): read it as one run.
+    const wholePinyin = /^[a-z' ]+$/.test(normalized) ? pinyinSyllables(normalized.replace(/ /g, '')) : null;
+    if (wholePinyin && wholePinyin.length >= 2) pinyinRuns.push(wholePinyin);
 
     for (const piece of normalized.split(' ')) {
       if (!piece) continue;
@@ -99,7 +104,7 @@ export class FeatureExtractor {
           tokens.push(canon);
           if (this.on.w) add(`w:${canon}`);
         } else if (ASCII_WORD.test(canon)) {
-          const syllables = LETTERS.test(canon) && canon.length >= 4 ? pinyinSyllables(canon) : null;
+          const syllables = !wholePinyin && LETTERS.test(canon) && canon.length >= 4 ? pinyinSyllables(canon) : null;
           // A word that reads as toneless pinyin ("tuihuo") may be Chinese typed without an IME:
           // it also speaks through pinyin features, and stays an English word for English KBs.
           if (syllables && syllables.length >= 2) pinyinRuns.push(syllables);
@@ -128,7 +133,8 @@ export class FeatureExtractor {
         if (this.on.q && i > 0) add(`q:${py[i - 1]} ${py[i]}`);
       }
     }
-    return { normalized, compact: normalized.replace(/ /g, ''), tokens, features };
+    const pinyinOnly = runs.length === 0 && pinyinRuns.length > 0;
+    return { normalized, compact: normalized.replace(/ /g, ''), tokens, features, pinyinOnly };
   }
 
   private stem(word: string): string {

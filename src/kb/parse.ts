@@ -51,6 +51,18 @@ export function parseKbFile(text: string, file: string, options: ParseKbOptions 
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  if (file.toLowerCase().endsWith('.json')) {
+    // The YAML parser below also reads JSON (and gives lines), but forgives JSON errors
+    // such as trailing commas: JSON.parse is the judge of validity.
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      const msg = (err as Error).message;
+      const pos = /position (\d+)/.exec(msg);
+      const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+      return fail('parse-error', `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, line);
+    }
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -164,7 +176,7 @@ function issueToProblem(
     nodePath = [...path, issue.keys[0]];
   } else if (issue.code === 'custom' && /must not be empty/.test(issue.message)) {
     code = 'empty-text';
-  } else if (issue.code === 'invalid_type' && valueAt(raw, path) === undefined) {
+  } else if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(raw, path) === undefined) {
     message = `missing required field "${String(path[path.length - 1])}"`;
   } else if (issue.code === 'invalid_type' && /^expected/.test(message)) {
     message = `${message}, got ${describe(valueAt(raw, path))}`;

@@ -70,7 +70,9 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
       }
       const owner = questionOwner.get(key);
       if (owner && owner !== faq) {
-        problems.push({ severity: 'error', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} is the same question as one of FAQ "${owner.id}"${owner.source ? ` (${owner.source.file}${owner.source.line ? `:${owner.source.line}` : ''})` : ''}; a question belongs to one FAQ`, path: field, ...at });
+        // Identical but for traditional/simplified script: likely two sources, warn only.
+        const literal = [owner.question, ...owner.similar].some((o) => basicKey(o) === basicKey(q));
+        problems.push({ severity: literal ? 'error' : 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} is the same question as one of FAQ "${owner.id}"${owner.source ? ` (${owner.source.file}${owner.source.line ? `:${owner.source.line}` : ''})` : ''}; a question belongs to one FAQ`, path: field, ...at });
       } else if (owner === faq) {
         problems.push({ severity: 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} repeats another question of the same FAQ`, path: field, ...at });
       } else questionOwner.set(key, faq);
@@ -88,4 +90,9 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
     problems.push({ severity: 'error', code: 'no-faqs', message: 'the knowledge base has no FAQs: add a file with a top-level `faqs` list' });
   }
   return { kb, problems };
+}
+
+/** Lower-cased, width-folded, without spaces and punctuation; no script conversion. */
+function basicKey(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }

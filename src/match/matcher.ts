@@ -104,6 +104,8 @@ interface QueryVector {
 const INDEX_FORMAT = 'kefu-index';
 const INDEX_VERSION = 1;
 const SENTENCE_CANDIDATES = 48;
+/** Postings read per question before retrieval stops adding features (keeps p99 flat on large KBs). */
+const POSTINGS_BUDGET = 6000;
 const ENTRY_CANDIDATES = 10;
 /** Share of questions outside the KB that confidences are calibrated for. */
 const OUT_OF_SCOPE_SHARE = 0.3;
@@ -414,15 +416,16 @@ export class KefuMatcher {
     const q = this.queryVector(text, exclude);
     if (q.weights.size === 0 && !this.patterns.length) return { query: q, scored: [] };
 
-    // 1. Candidate questions from the inverted index: rare features first; features
-    //    in more than dfCap questions only count once a candidate is found through others.
+    // 1. Candidate questions from the inverted index: rarest features first, until a budget
+    //    of postings is spent; very common features (花呗 in 70% of a payment KB) then only
+    //    count through the exact rescoring of the candidates they found.
     const acc = this.acc;
     const touched: number[] = [];
-    let usedAny = false;
+    let spent = 0;
     for (const f of q.known) {
       const p = this.postings[f];
-      if (p.docs.length > this.dfCap && usedAny) break;
-      usedAny = true;
+      if (spent > 0 && (p.docs.length > this.dfCap || spent + p.docs.length > POSTINGS_BUDGET)) break;
+      spent += p.docs.length;
       const w = q.weights.get(f)!;
       for (let i = 0; i < p.docs.length; i++) {
         const d = p.docs[i];
@@ -430,10 +433,7 @@ export class KefuMatcher {
         acc[d] += w * p.weights[i];
       }
     }
-    let top = touched;
-    if (touched.length > SENTENCE_CANDIDATES) {
-      top = touched.slice().sort((a, b) => acc[b] - acc[a]).slice(0, SENTENCE_CANDIDATES);
-    }
+    const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES) : touched;
     for (const d of touched) acc[d] = 0;
 
     // 2. Exact cosine for those questions, grouped by FAQ.
@@ -585,6 +585,39 @@ export interface SerializedIndex {
   /** [entry index, text, feature ids, weights] */
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;
+}
+
+/** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */
+function topByScore(ids: readonly number[], score: Float64Array, k: number): number[] {
+  const heap: number[] = [];
+  const less = (a: number, b: number) => score[a] < score[b] || (score[a] === score[b] && a > b);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (const id of ids) {
+    if (heap.length < k) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!less(heap[i], heap[parent])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (less(heap[0], id)) {
+      heap[0] = id;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (less(a, b) ? 1 : -1));
 }
 
 function indexOf(sorted: Int32Array, x: number): number {

@@ -386,6 +386,11 @@ async function main() {
     };
   }
 
+  const builds = [...new Set([...runs, ...(ablation?.runs ?? [])].map((r) => r.meta?.distBuiltAt).filter(Boolean))].sort();
+  if (builds.length > 1) {
+    env.kefu.warning = `kefu's build changed during this run (${builds.length} builds, ${builds[0]} … ${builds[builds.length - 1]}): its rows mix builds; rerun for clean numbers`;
+    log(`warning: ${env.kefu.warning}`);
+  }
   const res = {
     env,
     config: { sets: opts.sets, systems: opts.systems, capSeconds: opts.capSeconds, limitQueries: opts.limitQueries, seed: opts.seed, ablation: opts.ablation },

@@ -62,6 +62,7 @@ function header(res) {
     `- Date: ${e.date}`,
     `- Machine: ${e.cpu}, ${e.cores} cores, ${e.platform}, Node ${e.node}`,
     `- kefu: ${e.kefu.version}, commit ${e.kefu.commit}${e.kefu.dirty ? ' (working tree has uncommitted changes)' : ''}; build: ${e.kefu.dist}`,
+    ...(e.kefu.warning ? [`- **Warning:** ${e.kefu.warning}`] : []),
     `- Other systems: ${e.competitors.map((c) => `${c.label} (${c.pkg} ${c.version})`).join(', ')}`,
     `- Command: \`${e.command}\``,
     `- Data: \`${e.evalDir}\` (read at run time); queries in a fixed shuffled order (seed ${res.config.seed}) so that a capped or limited run scores a random sample${res.config.limitQueries != null ? `; **limited to the first ${res.config.limitQueries} queries of each set**` : ''}`,

@@ -2,12 +2,15 @@
 // <repo>/dist/index.js; `npm run bench` builds it first). KEFU_DIST=<path to an
 // index.js> points it elsewhere (e.g. a stand-in while dist/ does not exist yet).
 //
-// Mapping of kefu's result to the benchmark record:
+// Mapping of kefu's result (KefuMatch) to the benchmark record:
 //   type       = r.type ('answer' | 'clarify' | 'fallback'); only 'answer' counts as answered.
-//   id         = r.id when r.type is 'answer', else the best candidate's id (for top-k and oracle).
-//   score      = r.confidence when answering, else the best candidate's confidence
-//                (falls back to r.confidence when there are no candidates).
-//   candidates = r.candidates (best first), r.id put first if it is missing from them.
+//   id         = r.id (kefu's best FAQ whatever the type; null when nothing matched),
+//                else the first candidate's id.
+//   score      = r.confidence (the best FAQ's calibrated confidence) when r.id is set,
+//                else the first candidate's confidence.
+//   candidates = r.candidates (best first; kefu lists 3 by default, and a 'clarify' lists
+//                only those it offers), with r.id put first if it is missing from them.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../lib/data.mjs';
@@ -33,12 +36,9 @@ export async function loadKefu() {
 
 export function toRecordResult(r) {
   const cands = Array.isArray(r?.candidates) ? r.candidates.map((c) => ({ id: c.id, score: c.confidence })) : [];
-  if (r?.type === 'answer' && r.id != null && !cands.some((c) => c.id === r.id)) {
-    cands.unshift({ id: r.id, score: r.confidence });
-  }
-  const answering = r?.type === 'answer' && r.id != null;
-  const id = answering ? r.id : cands[0]?.id ?? r?.id ?? null;
-  const score = answering ? r.confidence : cands[0]?.score ?? r?.confidence ?? 0;
+  if (r?.id != null && !cands.some((c) => c.id === r.id)) cands.unshift({ id: r.id, score: r.confidence });
+  const id = r?.id ?? cands[0]?.id ?? null;
+  const score = r?.id != null ? r.confidence : cands[0]?.score ?? r?.confidence ?? 0;
   return { type: r?.type ?? 'fallback', id, score, candidates: cands };
 }
 
@@ -50,6 +50,8 @@ export async function create({ options = {} } = {}) {
   const ablate = options.ablate ?? [];
   let matcher = null;
   const meta = {
+    // which build was measured: others may rebuild dist/ while a long run is going on
+    distBuiltAt: statSync(distPath()).mtime.toISOString(),
     ablations: Array.isArray(mod.ABLATIONS) ? [...mod.ABLATIONS] : null,
     ablate,
   };

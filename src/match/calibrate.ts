@@ -11,6 +11,7 @@ export const SIGNALS = [
   'score', // combined ranking score
   'best', // cosine of the best-matching question of this FAQ
   'classifier', // naive Bayes posterior of this FAQ among the candidates
+  'trained', // trained softmax classifier's posterior among the candidates (0 if none)
   'margin', // score minus the best other FAQ's score (negative when not first)
   'coverage', // share of the query's weight the KB knows at all
   'pattern', // 1 when one of the FAQ's patterns matched
@@ -35,7 +36,7 @@ export interface CalibrationModel {
  * (the sample KB and public FAQ sets); refitted on every KB that can.
  */
 export const DEFAULT_MODEL: CalibrationModel = {
-  weights: [6.0, 2.0, 1.0, 6.0, 3.0, 1.5, 0.5, 1.0, -0.2],
+  weights: [6.0, 2.0, 1.0, 1.0, 6.0, 3.0, 1.5, 0.5, 1.0, -0.2],
   bias: -6.5,
   source: 'default',
 };

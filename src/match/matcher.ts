@@ -26,6 +26,7 @@ import {
   type Postings,
   type SparseVector,
 } from './index-data.js';
+import { SoftmaxClassifier, type SoftmaxClassifierData } from './classifier.js';
 import { compilePattern, matchPattern, type CompiledPattern } from './patterns.js';
 
 /** Parts of the matcher that can be switched off, to measure what each one brings. */
@@ -80,6 +81,8 @@ interface Scored {
   best: number;
   /** Naive Bayes posterior among the candidates. */
   classifier: number;
+  /** Trained softmax classifier's posterior among the candidates (0 when not trained). */
+  trained: number;
   score: number;
   pattern: number;
   keyword: number;
@@ -112,6 +115,7 @@ const OUT_OF_SCOPE_SHARE = 0.3;
 /** Feature families the naive Bayes classifier reads. */
 const NB_FAMILIES = new Set(['w', 'c', 'p']);
 const NB_WEIGHT = 0.35;
+const MIX = (globalThis.process?.env?.KEFU_MIX ?? '0.5,0.2,0.3').split(',').map(Number);
 const FUZZY_BAND: [number, number] = [0.12, 0.6];
 
 export class KefuMatcher {
@@ -136,6 +140,7 @@ export class KefuMatcher {
   private required: (string[][] | undefined)[] = [];
   private keywords: (string[] | undefined)[] = [];
   private model: CalibrationModel = DEFAULT_MODEL;
+  private softmax: SoftmaxClassifier | undefined;
   private acc = new Float64Array();
   /** Normalized, space-free text of each question, for fuse.js. */
   private compacts: string[] = [];
@@ -200,7 +205,14 @@ export class KefuMatcher {
       return toUnitVector(raw);
     });
     m.install(vectors.map((v, s) => ({ ...v, entry: owners[s], text: texts[s] })));
-    if (!m.ablate.has('calibration')) m.model = m.fit();
+    // The classifier is trained twice: without the held-out questions (so the calibration
+    // below sees it as it will see new questions), then on everything.
+    const trainable = !m.ablate.has('classifier') && m.entries.filter((e) => e.sentences.length >= 2).length >= Math.max(5, 0.2 * m.entries.length);
+    const heldOut = m.heldOutSample();
+    const confusers = trainable ? m.sentences.map((_, i) => m.confusableEntries(i)) : [];
+    if (trainable) m.softmax = m.trainClassifier(confusers, new Set(heldOut));
+    if (!m.ablate.has('calibration')) m.model = m.fit(heldOut);
+    if (trainable) m.softmax = m.trainClassifier(confusers, new Set());
     return m;
   }
 
@@ -217,6 +229,7 @@ export class KefuMatcher {
     m.setIdf(d.df, d.sentences.length);
     m.install(d.sentences.map(([entry, text, feats, weights]) => ({ entry, text, feats: Int32Array.from(feats), weights: Float32Array.from(weights) })));
     m.model = d.model;
+    if (d.classifier) m.softmax = SoftmaxClassifier.fromJSON(d.classifier);
     return m;
   }
 
@@ -234,6 +247,7 @@ export class KefuMatcher {
       df,
       sentences: this.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
       model: this.model,
+      classifier: this.softmax?.toJSON(),
     };
   }
 
@@ -275,7 +289,7 @@ export class KefuMatcher {
           id: this.kb.faqs[s.entry].id,
           confidence: round(s.p ?? 0),
           score: round(s.score),
-          signals: Object.fromEntries(['score', 'best', 'classifier', 'margin', 'coverage', 'pattern', 'keyword', 'fuzzy', 'length'].map((k, i) => [k, round(s.signals?.[i] ?? 0)])),
+          signals: Object.fromEntries(['score', 'best', 'classifier', 'trained', 'margin', 'coverage', 'pattern', 'keyword', 'fuzzy', 'length'].map((k, i) => [k, round(s.signals?.[i] ?? 0)])),
         })),
       },
     };
@@ -332,18 +346,63 @@ export class KefuMatcher {
     });
   }
 
+  /**
+   * Questions held out for calibration: every other similar question of each FAQ (its
+   * standard question always stays in), at most ~1,500.
+   */
+  private heldOutSample(): number[] {
+    const all = this.entries.flatMap((e) => e.sentences.filter((_, k) => k % 2 === 1));
+    const stride = Math.max(1, Math.ceil(all.length / 1500));
+    return all.filter((_, i) => i % stride === 0);
+  }
+
+  /** FAQs whose questions look most like question i (hard negatives for the classifier). */
+  private confusableEntries(i: number, k = 10): number[] {
+    const v = this.sentences[i];
+    const acc = this.acc;
+    const touched: number[] = [];
+    const order = Array.from(v.feats.keys()).sort((a, b) => this.postings[v.feats[a]].docs.length - this.postings[v.feats[b]].docs.length);
+    let spent = 0;
+    for (const j of order) {
+      const p = this.postings[v.feats[j]];
+      if (spent > 0 && spent + p.docs.length > POSTINGS_BUDGET) break;
+      spent += p.docs.length;
+      for (let n = 0; n < p.docs.length; n++) {
+        const d = p.docs[n];
+        if (acc[d] === 0) touched.push(d);
+        acc[d] += v.weights[j] * p.weights[n];
+      }
+    }
+    const top = topByScore(touched, acc, 4 * k);
+    for (const d of touched) acc[d] = 0;
+    const own = v.entry;
+    const out: number[] = [];
+    for (const d of top) {
+      const e = this.sentences[d].entry;
+      if (e !== own && !out.includes(e)) out.push(e);
+      if (out.length === k) break;
+    }
+    return out;
+  }
+
+  private trainClassifier(confusers: number[][], leaveOut: Set<number>): SoftmaxClassifier {
+    const ids = this.sentences.map((_, i) => i).filter((i) => !leaveOut.has(i));
+    return SoftmaxClassifier.train({
+      vectors: ids.map((i) => this.sentences[i]),
+      labels: ids.map((i) => this.sentences[i].entry),
+      confusers: ids.map((i) => confusers[i]),
+      entries: this.entries.length,
+    });
+  }
+
   /** Leave-one-out over the KB's own similar questions; see calibrate.ts. */
-  private fit(): CalibrationModel {
-    const multi = this.entries.filter((e) => e.sentences.length >= 2);
-    const heldOut = multi.flatMap((e) => e.sentences);
+  private fit(heldOut: number[]): CalibrationModel {
     if (heldOut.length < 30) return DEFAULT_MODEL;
     const xs: Signals[] = [];
     const ys: number[] = [];
-    const stride = Math.max(1, Math.floor(heldOut.length / 2000));
     let positive = 0;
     let negative = 0;
-    for (let i = 0; i < heldOut.length; i += stride) {
-      const s = heldOut[i];
+    for (const s of heldOut) {
       const own = this.sentences[s].entry;
       const [c] = this.score(this.sentences[s].text, { sentence: s }).scored;
       if (!c) continue;
@@ -462,13 +521,17 @@ export class KefuMatcher {
       const pattern = patternHit.has(entry) ? 1 : 0;
       const kw = this.keywords[entry];
       const keyword = kw && kw.some((k) => q.analysis.compact.includes(k)) ? 1 : 0;
-      scored.push({ entry, best, classifier: 0, score: best + 0.25 * pattern + 0.05 * keyword, pattern, keyword, fuzzy: 0 });
+      scored.push({ entry, best, classifier: 0, trained: 0, score: best + 0.25 * pattern + 0.05 * keyword, pattern, keyword, fuzzy: 0 });
     }
     scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
     scored = scored.slice(0, ENTRY_CANDIDATES);
     if (!this.ablate.has('classifier') && scored.length > 0) {
       this.classify(scored, q.known.filter((f) => NB_FAMILIES.has(this.featureKeys[f][0])), exclude);
-      for (const c of scored) c.score = (1 - NB_WEIGHT) * c.score + NB_WEIGHT * c.classifier;
+      if (this.softmax) {
+        const post = this.softmax.posterior(scored.map((c) => c.entry), q.weights);
+        scored.forEach((c, i) => (c.trained = post[i]));
+        for (const c of scored) c.score = MIX[0] * c.score + MIX[1] * c.classifier + MIX[2] * c.trained;
+      } else for (const c of scored) c.score = (1 - NB_WEIGHT) * c.score + NB_WEIGHT * c.classifier;
       scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
     }
 
@@ -480,14 +543,15 @@ export class KefuMatcher {
 
     // 5. Calibrated confidence per candidate.
     const length = Math.log1p(q.analysis.compact.length);
-    for (let i = 0; i < Math.min(scored.length, 5); i++) {
+    for (let i = 0; i < scored.length; i++) {
       const c = scored[i];
       const other = i === 0 ? (scored[1]?.score ?? 0) : scored[0].score;
-      c.signals = [c.score, c.best, c.classifier, c.score - other, q.coverage, c.pattern, c.keyword, c.fuzzy, length];
+      c.signals = [c.score, c.best, c.classifier, c.trained, c.score - other, q.coverage, c.pattern, c.keyword, c.fuzzy, length];
       c.p = predict(this.model, c.signals);
     }
-    scored = scored.slice(0, 5);
-    scored.sort((a, b) => b.p! - a.p! || b.score - a.score);
+    // Ranked by score; confidences made non-increasing down the list (the model is fitted on the
+    // first candidate, whose margin is positive; lower ones only borrow it).
+    for (let i = 1; i < scored.length; i++) scored[i].p = Math.min(scored[i].p!, scored[i - 1].p!);
     return { query: q, scored };
   }
 
@@ -585,6 +649,7 @@ export interface SerializedIndex {
   /** [entry index, text, feature ids, weights] */
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;
+  classifier?: SoftmaxClassifierData;
 }
 
 /** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */

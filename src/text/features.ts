@@ -81,6 +81,7 @@ export class FeatureExtractor {
     const wholePinyin = /^[a-z' ]+$/.test(normalized) ? pinyinSyllables(normalized.replace(/ /g, '')) : null;
     if (wholePinyin && wholePinyin.length >= 2) pinyinRuns.push(wholePinyin);
 
+    let prevWord = '';
     for (const piece of normalized.split(' ')) {
       if (!piece) continue;
       for (const raw of this.segmenter.cut(piece)) {
@@ -111,7 +112,16 @@ export class FeatureExtractor {
           const word = LETTERS.test(canon) ? this.stem(canon) : canon;
           tokens.push(word);
           if (this.on.w) add(`w:${word}`);
+          // Letter trigrams of English words: inflections and typos (refund/refunds/refnud) still meet.
+          if (this.on.c && LETTERS.test(canon) && canon.length >= 3) {
+            const padded = `<${canon}>`;
+            for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`);
+          }
+          if (this.on.b && prevWord) add(`b:${prevWord} ${word}`);
+          prevWord = word;
+          continue;
         }
+        prevWord = '';
       }
       if (run) runs.push(run);
       run = '';

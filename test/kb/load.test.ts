@@ -82,20 +82,25 @@ describe('loadKnowledgeBase', () => {
     expect(dup.message).toMatch(/a\.yaml:2/);
   });
 
-  it('rejects the same normalized question under two ids (width, case, traditional, punctuation)', async () => {
+  it('rejects the same normalized question under two ids (width, case, punctuation, spaces)', async () => {
     const problems = await problemsOf({
       'kb.yaml': `faqs:
   - id: a
-    question: 怎么退货？
+    question: iPhone怎么退货？
     answer: x
   - id: b
-    question: 怎麼退貨
+    question: ＩＰＨＯＮＥ 怎么退货
     answer: y
 `,
     });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: 'duplicate-question', faqId: 'b', severity: 'error' });
+    expect(problems[0]).toMatchObject({ code: 'duplicate-question', faqId: 'b', severity: 'error', line: 6 });
     expect(problems[0].message).toContain('FAQ "a"');
+  });
+
+  it('only warns when two questions differ just in traditional/simplified script', async () => {
+    const problems = await problemsOf({ 'kb.yaml': 'faqs:\n  - id: a\n    question: 怎么退货\n    answer: x\n  - id: b\n    question: 怎麼退貨\n    answer: y\n' });
+    expect(problems.map((p) => [p.severity, p.code, p.faqId])).toEqual([['warning', 'duplicate-question', 'b']]);
   });
 
   it('warns (not fails) when one FAQ repeats its own question', async () => {

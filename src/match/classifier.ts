@@ -1,0 +1,129 @@
+/**
+ * A trained classifier over each FAQ's questions: softmax regression on the TF-IDF vectors,
+ * normalized over a candidate set (the FAQ itself plus the FAQs retrieval confuses it with)
+ * instead of over every FAQ. That is what makes it trainable and usable at 10,000 FAQs:
+ * training touches ~11 FAQs per question and a query only its ~10 candidates, where
+ * natural's classifiers score every class for every query.
+ *
+ * Invariant: `weights[e]` is sorted by feature id; FAQs never seen in training have none
+ * and score 0.
+ */
+import type { SparseVector } from './index-data.js';
+
+export interface ClassifierTrainingSet {
+  /** Unit TF-IDF vector of each training question. */
+  vectors: readonly SparseVector[];
+  /** The FAQ (entry index) of each training question. */
+  labels: readonly number[];
+  /** For each training question: other FAQs it is easily confused with (hard negatives). */
+  confusers: readonly (readonly number[])[];
+  entries: number;
+}
+
+export interface SoftmaxClassifierData {
+  feats: number[][];
+  weights: number[][];
+}
+
+export class SoftmaxClassifier {
+  private readonly feats: Int32Array[];
+  private readonly weights: Float32Array[];
+
+  private constructor(feats: Int32Array[], weights: Float32Array[]) {
+    this.feats = feats;
+    this.weights = weights;
+  }
+
+  /** SGD on the candidate-normalized softmax; a few epochs suffice (weights start at 0). */
+  static train(set: ClassifierTrainingSet, epochs = 6, learningRate = 1.0): SoftmaxClassifier {
+    const w = new Map<number, number>();
+    const stride = 1 << 20; // feature ids stay below ~1M; key = entry * stride + feature
+    const order = set.vectors.map((_, i) => i);
+    const z: number[] = [];
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const lr = learningRate / (1 + epoch);
+      shuffle(order, epoch + 1);
+      for (const i of order) {
+        const x = set.vectors[i];
+        const cands = [set.labels[i], ...set.confusers[i]];
+        let max = -Infinity;
+        for (let c = 0; c < cands.length; c++) {
+          const base = cands[c] * stride;
+          let s = 0;
+          for (let k = 0; k < x.feats.length; k++) s += (w.get(base + x.feats[k]) ?? 0) * x.weights[k];
+          z[c] = s;
+          if (s > max) max = s;
+        }
+        let total = 0;
+        for (let c = 0; c < cands.length; c++) total += (z[c] = Math.exp(z[c] - max));
+        for (let c = 0; c < cands.length; c++) {
+          const g = z[c] / total - (c === 0 ? 1 : 0);
+          if (Math.abs(g) < 1e-4) continue;
+          const base = cands[c] * stride;
+          for (let k = 0; k < x.feats.length; k++) {
+            const key = base + x.feats[k];
+            w.set(key, (w.get(key) ?? 0) - lr * g * x.weights[k]);
+          }
+        }
+      }
+    }
+    const per = Array.from({ length: set.entries }, () => [] as [number, number][]);
+    for (const [key, value] of w) per[Math.floor(key / stride)].push([key % stride, value]);
+    return new SoftmaxClassifier(
+      per.map((list) => Int32Array.from(list.map(([f]) => f).sort((a, b) => a - b))),
+      per.map((list) => {
+        const m = new Map(list);
+        return Float32Array.from([...m.keys()].sort((a, b) => a - b), (f) => m.get(f)!);
+      }),
+    );
+  }
+
+  static fromJSON(data: SoftmaxClassifierData): SoftmaxClassifier {
+    return new SoftmaxClassifier(data.feats.map((f) => Int32Array.from(f)), data.weights.map((w) => Float32Array.from(w)));
+  }
+
+  toJSON(): SoftmaxClassifierData {
+    return { feats: this.feats.map((f) => Array.from(f)), weights: this.weights.map((w) => Array.from(w)) };
+  }
+
+  /** Softmax over the given FAQs for a query vector (feature id → weight). */
+  posterior(entries: readonly number[], query: Map<number, number>): number[] {
+    const z = entries.map((e) => {
+      const feats = this.feats[e];
+      const weights = this.weights[e];
+      if (!feats || feats.length === 0) return 0;
+      let s = 0;
+      for (const [f, qw] of query) {
+        const i = search(feats, f);
+        if (i >= 0) s += weights[i] * qw;
+      }
+      return s;
+    });
+    const max = Math.max(...z);
+    const ex = z.map((v) => Math.exp(v - max));
+    const total = ex.reduce((a, b) => a + b, 0);
+    return ex.map((v) => v / total);
+  }
+}
+
+function search(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Deterministic shuffle, so a KB always trains to the same weights. */
+function shuffle(a: number[], seed: number): void {
+  let s = seed * 2654435761;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}

@@ -27,6 +27,8 @@ export interface CalibrationModel {
   bias: number;
   /** 'fitted' on this KB, or 'default' when it had too few similar questions to fit. */
   source: 'fitted' | 'default';
+  /** Answer threshold that handled the fitting sample best (used unless the KB or bot sets one). */
+  answerThreshold?: number;
   /** Samples used for fitting (positives, negatives). */
   samples?: { positive: number; negative: number };
 }
@@ -55,7 +57,7 @@ export function predict(model: CalibrationModel, x: Signals): number {
  * L2-regularised logistic regression by Newton's method (a handful of features, a few
  * thousand samples: converges in ~10 iterations, milliseconds).
  */
-export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[], l2 = 1e-2, iterations = 25): { weights: number[]; bias: number } {
+export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[], l2 = 1e-2, iterations = 25, fixedZero: ReadonlySet<number> = new Set()): { weights: number[]; bias: number } {
   const d = xs[0].length + 1;
   const beta = new Array<number>(d).fill(0);
   for (let it = 0; it < iterations; it++) {
@@ -74,8 +76,13 @@ export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[
         for (let j = i; j < d; j++) hess[i][j] += h * x[i] * x[j];
       }
     }
+    for (const k of fixedZero) {
+      grad[k] = 0;
+      for (let j = 0; j < d; j++) hess[k][j] = hess[j][k] = 0;
+      hess[k][k] = 1;
+    }
     for (let i = 0; i < d; i++) {
-      for (let j = 0; j < i; j++) hess[i][j] = hess[j][i];
+      for (let j = 0; j < i; j++) if (!fixedZero.has(i) && !fixedZero.has(j)) hess[i][j] = hess[j][i];
       if (i < d - 1) {
         grad[i] += l2 * beta[i];
         hess[i][i] += l2;
@@ -92,6 +99,24 @@ export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[
   }
   return { weights: beta.slice(0, d - 1), bias: beta[d - 1] };
 }
+
+/**
+ * Logistic regression whose weights on evidence signals may not be negative: more
+ * similarity never lowers the confidence, however small or odd the fitting sample.
+ * Active set: a weight that comes out negative is fixed at 0 and the rest refitted.
+ */
+export function fitMonotoneLogistic(xs: Signals[], ys: number[], sampleWeights: number[] | undefined, monotone: readonly boolean[], l2 = 0.5): { weights: number[]; bias: number } {
+  const fixed = new Set<number>();
+  for (;;) {
+    const fit = fitLogistic(xs, ys, sampleWeights, l2, 25, fixed);
+    const negative = fit.weights.map((w, i) => (monotone[i] && w < 0 && !fixed.has(i) ? i : -1)).filter((i) => i >= 0);
+    if (negative.length === 0) return { weights: fit.weights.map((w, i) => (fixed.has(i) ? 0 : w)), bias: fit.bias };
+    for (const i of negative) fixed.add(i);
+  }
+}
+
+/** Which signals are evidence (weight ≥ 0): all but `length`. */
+export const MONOTONE_SIGNALS: readonly boolean[] = SIGNALS.map((s) => s !== 'length');
 
 /** Gaussian elimination with partial pivoting; the system is tiny. */
 function solve(a: number[][], b: number[]): number[] {

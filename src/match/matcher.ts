@@ -13,7 +13,7 @@ import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } fro
 import { normalize } from '../text/normalize.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
-import { DEFAULT_MODEL, fitLogistic, predict, type CalibrationModel, type Signals } from './calibrate.js';
+import { DEFAULT_MODEL, fitMonotoneLogistic, MONOTONE_SIGNALS, predict, type CalibrationModel, type Signals } from './calibrate.js';
 import {
   buildPostings,
   dotWithQuery,
@@ -117,10 +117,17 @@ const NB_FAMILIES = new Set(['w', 'c', 'p']);
 const NB_WEIGHT = 0.35;
 const MIX = (globalThis.process?.env?.KEFU_MIX ?? '0.5,0.2,0.3').split(',').map(Number);
 const FUZZY_BAND: [number, number] = [0.12, 0.6];
+/** fuse.js costs ~10 µs a string: at most FUZZY_CANDIDATES × FUZZY_QUESTIONS strings a question. */
+const FUZZY_CANDIDATES = 4;
+const FUZZY_QUESTIONS = 5;
+/** Typos matter in short questions; long ones carry enough words for the statistical scorers. */
+const FUZZY_MAX_CHARS = 24;
 
 export class KefuMatcher {
   readonly kb: KnowledgeBase;
+  /** In force: given by the bot options or the KB, else fitted on this KB (see `calibration`). */
   readonly thresholds: KefuThresholds;
+  private readonly explicitThresholds: Partial<KefuThresholds>;
   readonly segmenterName: string;
   private readonly extractor: FeatureExtractor;
   private readonly ablate: Set<KefuAblation>;
@@ -151,7 +158,8 @@ export class KefuMatcher {
     this.kb = kb;
     this.ablate = new Set(options.ablate ?? []);
     for (const a of this.ablate) if (!(ABLATIONS as readonly string[]).includes(a)) throw new KefuError('bad-option', `kefu: unknown ablation "${a}"; known: ${ABLATIONS.join(', ')}`);
-    this.thresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(kb.thresholds), ...definedOnly(options.thresholds ?? {}) };
+    this.explicitThresholds = { ...definedOnly(kb.thresholds), ...definedOnly(options.thresholds ?? {}) };
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...this.explicitThresholds };
     if (!(this.thresholds.clarify <= this.thresholds.answer)) {
       throw new KefuError('bad-option', `kefu: thresholds.clarify (${this.thresholds.clarify}) must not exceed thresholds.answer (${this.thresholds.answer})`);
     }
@@ -212,6 +220,7 @@ export class KefuMatcher {
     const confusers = trainable ? m.sentences.map((_, i) => m.confusableEntries(i)) : [];
     if (trainable) m.softmax = m.trainClassifier(confusers, new Set(heldOut));
     if (!m.ablate.has('calibration')) m.model = m.fit(heldOut);
+    m.applyFittedThresholds();
     if (trainable) m.softmax = m.trainClassifier(confusers, new Set());
     return m;
   }
@@ -425,8 +434,22 @@ export class KefuMatcher {
     // Weigh the uncovered questions as OUT_OF_SCOPE_SHARE of the traffic the model is calibrated for.
     const outOfScope = xs.length - inScope;
     const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScope / outOfScope) : 1;
-    const { weights, bias } = fitLogistic(xs, ys, xs.map((_, i) => (i < inScope ? 1 : w)));
-    return { weights, bias, source: 'fitted', samples: { positive, negative } };
+    const sampleWeights = xs.map((_, i) => (i < inScope ? 1 : w));
+    const { weights, bias } = fitMonotoneLogistic(xs, ys, sampleWeights, MONOTONE_SIGNALS);
+    const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative } };
+    model.answerThreshold = bestThreshold(xs.map((x) => predict(model, x)), ys, sampleWeights, inScope);
+    return model;
+  }
+
+  /**
+   * Thresholds not given by the KB or the bot come from the fit: the answer threshold that
+   * handles most held-out questions right (answered correctly, or not answered when the KB
+   * does not cover them); clarify below it.
+   */
+  private applyFittedThresholds(): void {
+    const t = this.thresholds as KefuThresholds;
+    if (this.explicitThresholds.answer === undefined && this.model.answerThreshold !== undefined) t.answer = this.model.answerThreshold;
+    if (this.explicitThresholds.clarify === undefined) t.clarify = Math.min(DEFAULT_THRESHOLDS.clarify, round(t.answer * 0.5));
   }
 
   // ---------------------------------------------------------------- querying
@@ -536,8 +559,8 @@ export class KefuMatcher {
     }
 
     // 4. Fuzzy: only when the statistical scorer is unsure, over a handful of candidates.
-    if (!this.ablate.has('fuzzy') && scored.length > 0 && scored[0].score >= FUZZY_BAND[0] && scored[0].score < FUZZY_BAND[1]) {
-      this.fuzzy(q.analysis.compact, scored.slice(0, 5), exclude);
+    if (!this.ablate.has('fuzzy') && q.analysis.compact.length <= FUZZY_MAX_CHARS && scored.length > 0 && scored[0].score >= FUZZY_BAND[0] && scored[0].score < FUZZY_BAND[1]) {
+      this.fuzzy(q.analysis.compact, scored.slice(0, FUZZY_CANDIDATES), exclude);
       scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
     }
 
@@ -601,13 +624,13 @@ export class KefuMatcher {
   private fuzzy(compact: string, candidates: Scored[], exclude: Exclude): void {
     const docs: { entry: number; text: string }[] = [];
     for (const c of candidates) {
-      for (const s of this.entries[c.entry].sentences.slice(0, 12)) {
+      for (const s of this.entries[c.entry].sentences.slice(0, FUZZY_QUESTIONS)) {
         if (s !== exclude.sentence) docs.push({ entry: c.entry, text: this.compacts[s] });
       }
     }
     const fuse = new Fuse(docs, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.7, shouldSort: false });
     const best = new Map<number, number>();
-    for (const r of fuse.search(compact.slice(0, 64))) {
+    for (const r of fuse.search(compact.slice(0, 32))) {
       const sim = 1 - (r.score ?? 1);
       if (sim > (best.get(r.item.entry) ?? 0)) best.set(r.item.entry, sim);
     }
@@ -650,6 +673,25 @@ export interface SerializedIndex {
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;
   classifier?: SoftmaxClassifierData;
+}
+
+/**
+ * The threshold on the confidence that maximizes decision accuracy over the fitting sample:
+ * an in-scope question (index < inScope) counts when answered correctly, an uncovered one
+ * (weighted) when not answered. Kept within [0.2, 0.8] so no KB gets an absurd default.
+ */
+function bestThreshold(p: number[], correct: number[], weight: number[], inScope: number): number {
+  let best = DEFAULT_THRESHOLDS.answer;
+  let bestScore = -Infinity;
+  for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.01) {
+    let score = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (i < inScope) score += p[i] >= t && correct[i] ? 1 : 0;
+      else score += p[i] < t ? weight[i] : 0;
+    }
+    if (score > bestScore + 1e-9) [best, bestScore] = [round(t), score];
+  }
+  return best;
 }
 
 /** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */

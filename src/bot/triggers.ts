@@ -30,7 +30,7 @@ export function asksForHuman(text: string): boolean {
   const n = normalize(text);
   const compact = n.replace(/ /g, '');
   if (compact.length <= 12 && HUMAN_REQUEST.some((w) => compact.includes(w))) return true;
-  if (/(转|找|要|接)(人工|真人|客服)/.test(compact)) return true;
+  if (/(转|找|要|接|换)(个|一个|下|给)?(人工|真人|活人|客服)/.test(compact)) return true;
   return n.length <= 40 && HUMAN_REQUEST_EN.test(n);
 }
 

@@ -33,7 +33,7 @@ export interface Postings {
 }
 
 /** Family weights multiply IDF: how much each kind of feature counts. */
-export const FAMILY_WEIGHTS: Record<FeatureFamily, number> = { w: 1, c: 1, b: 1, p: 1, q: 1 };
+export const FAMILY_WEIGHTS: Record<FeatureFamily, number> = { w: 1, c: 1, b: 1, p: 1, q: 1, g: 0.6 };
 
 export function tfWeight(tf: number): number {
   return 1 + Math.log(tf);

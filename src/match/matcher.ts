@@ -116,6 +116,8 @@ const OUT_OF_SCOPE_SHARE = 0.3;
 const NB_FAMILIES = new Set(['w', 'c', 'p']);
 const NB_WEIGHT = 0.35;
 const MIX = (globalThis.process?.env?.KEFU_MIX ?? '0.5,0.2,0.3').split(',').map(Number);
+/** A runner-up scoring at least this share of the best makes the question ambiguous. */
+const CLOSE_RATIO = 0.85;
 const FUZZY_BAND: [number, number] = [0.12, 0.6];
 /** fuse.js costs ~10 µs a string: at most FUZZY_CANDIDATES × FUZZY_QUESTIONS strings a question. */
 const FUZZY_CANDIDATES = 4;
@@ -169,7 +171,7 @@ export class KefuMatcher {
     const synonyms = new SynonymTable(this.ablate.has('synonyms') ? [] : kb.synonyms);
     const disabled: FeatureFamily[] = [];
     if (this.ablate.has('words')) disabled.push('w');
-    if (this.ablate.has('ngram')) disabled.push('c', 'b');
+    if (this.ablate.has('ngram')) disabled.push('c', 'b', 'g');
     if (this.ablate.has('pinyin')) disabled.push('p', 'q');
     this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled });
     const userWords = [...kb.vocabulary, ...kb.faqs.flatMap((f) => f.keywords ?? []), ...synonyms.terms()];
@@ -420,7 +422,18 @@ export class KefuMatcher {
       if (c.entry === own) positive++;
       else negative++;
     }
+    const heldOutCount = xs.length;
+    // Customers also type the KB's own questions with typos, dropped words and filler:
+    // noisy copies, weighted as half as common as new paraphrases.
+    const noisyStride = Math.max(1, Math.floor(this.sentences.length / 600));
+    for (let s = 0; s < this.sentences.length; s += noisyStride) {
+      const [c] = this.score(perturb(this.sentences[s].text, s)).scored;
+      if (!c) continue;
+      xs.push(c.signals!);
+      ys.push(c.entry === this.sentences[s].entry ? 1 : 0);
+    }
     const inScope = xs.length;
+    const noisyWeight = inScope > heldOutCount ? (0.5 * heldOutCount) / (inScope - heldOutCount) : 0;
     // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
     const negStride = Math.max(1, Math.floor(this.sentences.length / 1000));
     for (let s = 0; s < this.sentences.length; s += negStride) {
@@ -432,9 +445,10 @@ export class KefuMatcher {
     }
     if (positive < 20) return DEFAULT_MODEL;
     // Weigh the uncovered questions as OUT_OF_SCOPE_SHARE of the traffic the model is calibrated for.
+    const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
     const outOfScope = xs.length - inScope;
-    const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScope / outOfScope) : 1;
-    const sampleWeights = xs.map((_, i) => (i < inScope ? 1 : w));
+    const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScopeMass / outOfScope) : 1;
+    const sampleWeights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
     const { weights, bias } = fitMonotoneLogistic(xs, ys, sampleWeights, MONOTONE_SIGNALS);
     const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative } };
     model.answerThreshold = bestThreshold(xs.map((x) => predict(model, x)), ys, sampleWeights, inScope);
@@ -473,7 +487,9 @@ export class KefuMatcher {
     for (const [key, tf] of analysis.features) {
       const id = this.featureIds.get(key);
       if (id === undefined || (excluding && this.onlyInExcluded(id, exclude))) {
-        if (analysis.pinyinOnly && key[0] === 'w') continue; // the pinyin features speak for it
+        // Unknown letter trigrams repeat what their unknown word already says; in pinyin-only
+        // input, unknown words are the pinyin itself, which its pinyin features speak for.
+        if (key[0] === 'g' || analysis.pinyinOnly) continue;
         const w = FAMILY_WEIGHTS[familyOf(key)] * tfWeight(tf) * this.maxIdf;
         norm += w * w;
         unknownMass += w;
@@ -651,7 +667,10 @@ export class KefuMatcher {
     const { clarify } = this.thresholds;
     const candidates = all.slice(0, this.maxCandidates);
     const confidence = round(p1);
-    if (p1 >= answerAt && !(p2 >= clarify && p1 - p2 < 0.1)) return { type: 'answer', text, id: faq.id, confidence, candidates };
+    // Two FAQs scoring about the same (a bare "运费": shipping fee or return postage?) → ask.
+    const second = ranked.scored[1];
+    const close = second !== undefined && second.score >= CLOSE_RATIO * first.score && p2 >= clarify / 2;
+    if (p1 >= answerAt && !close) return { type: 'answer', text, id: faq.id, confidence, candidates };
     if (p1 >= clarify) {
       const offered = candidates.filter((c, i) => i === 0 || c.confidence >= clarify / 2);
       return { type: 'clarify', text, id: faq.id, confidence, candidates: offered };
@@ -692,6 +711,19 @@ function bestThreshold(p: number[], correct: number[], weight: number[], inScope
     if (score > bestScore + 1e-9) [best, bestScore] = [round(t), score];
   }
   return best;
+}
+
+const FILLERS = ['请问', '你好，', '我想问一下', '亲，', '麻烦问下'];
+
+/** A deterministic noisy copy of a question: ~20% of its characters dropped, sometimes filler added. */
+export function perturb(text: string, seed: number): string {
+  const chars = [...text];
+  let r = (seed * 2654435761 + 1) % 2147483648;
+  const next = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const drops = Math.max(1, Math.round(chars.length * 0.2));
+  for (let k = 0; k < drops && chars.length > 2; k++) chars.splice(Math.floor(next() * chars.length), 1);
+  const filler = next() < 0.3 ? FILLERS[Math.floor(next() * FILLERS.length)] : '';
+  return filler + chars.join('');
 }
 
 /** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */

@@ -4,7 +4,8 @@
  *   normalize → segment (KB vocabulary kept whole) → synonyms to canonical → stop words out
  *   → words (English stemmed) · CJK characters · character bigrams · pinyin · pinyin bigrams
  *
- * Feature keys are `family:term`, e.g. `w:退货`, `b:退货`, `p:tui`, `q:tui huo`. Pinyin
+ * Feature keys are `family:term`, e.g. `w:退货`, `b:退货`, `p:tui`, `q:tui huo`, `g:<re` (letter
+ * trigrams of English words). Pinyin
  * features make homophone typos (微利贷/微粒贷) and toneless pinyin input ("tuihuo") meet
  * the characters they stand for.
  */
@@ -14,7 +15,7 @@ import { charPinyin, pinyinSyllables } from './pinyin.js';
 import type { KefuSegmenter } from './segmenter.js';
 import { SynonymTable } from './synonyms.js';
 
-export const FEATURE_FAMILIES = ['w', 'c', 'b', 'p', 'q'] as const;
+export const FEATURE_FAMILIES = ['w', 'c', 'b', 'p', 'q', 'g'] as const;
 export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
 
 /** Particles, pronouns and politeness that carry no topic. Kept small on purpose: IDF does the rest. */
@@ -63,7 +64,7 @@ export class FeatureExtractor {
     this.synonyms = options.synonyms ?? new SynonymTable();
     this.stop = new Set([...DEFAULT_STOPWORDS, ...(options.stopwords ?? []).map((s) => normalize(s))]);
     const disabled = new Set(options.disabled ?? []);
-    this.on = { w: !disabled.has('w'), c: !disabled.has('c'), b: !disabled.has('b'), p: !disabled.has('p'), q: !disabled.has('q') };
+    this.on = { w: !disabled.has('w'), c: !disabled.has('c'), b: !disabled.has('b'), p: !disabled.has('p'), q: !disabled.has('q'), g: !disabled.has('g') };
     this.noSynonyms = options.noSynonyms ?? false;
   }
 
@@ -113,9 +114,9 @@ export class FeatureExtractor {
           tokens.push(word);
           if (this.on.w) add(`w:${word}`);
           // Letter trigrams of English words: inflections and typos (refund/refunds/refnud) still meet.
-          if (this.on.c && LETTERS.test(canon) && canon.length >= 3) {
+          if (this.on.g && LETTERS.test(canon) && canon.length >= 3) {
             const padded = `<${canon}>`;
-            for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`);
+            for (let i = 0; i + 3 <= padded.length; i++) add(`g:${padded.slice(i, i + 3)}`);
           }
           if (this.on.b && prevWord) add(`b:${prevWord} ${word}`);
           prevWord = word;

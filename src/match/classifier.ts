@@ -35,7 +35,7 @@ export class SoftmaxClassifier {
   }
 
   /** SGD on the candidate-normalized softmax; a few epochs suffice (weights start at 0). */
-  static train(set: ClassifierTrainingSet, epochs = 6, learningRate = 1.0): SoftmaxClassifier {
+  static train(set: ClassifierTrainingSet, epochs = 10, learningRate = 10): SoftmaxClassifier {
     const w = new Map<number, number>();
     const stride = 1 << 20; // feature ids stay below ~1M; key = entry * stride + feature
     const order = set.vectors.map((_, i) => i);

@@ -20,3 +20,5 @@ export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
 export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason } from './bot/bot.js';
 export { asksForHuman, readEmotion, detectSmallTalk, DEFAULT_SMALL_TALK } from './bot/triggers.js';
 export type { EmotionReading, SmallTalkKind } from './bot/triggers.js';
+export { fitCalibration, SIGNALS as CALIBRATION_SIGNALS } from './match/calibrate.js';
+export type { CalibrationModel, LabelledSample } from './match/calibrate.js';

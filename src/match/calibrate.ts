@@ -34,13 +34,15 @@ export interface CalibrationModel {
 }
 
 /**
- * Defaults for KBs without enough similar questions, from fitting on KBs that have them
- * (the sample KB and public FAQ sets); refitted on every KB that can.
+ * For KBs without enough similar questions to fit their own (e.g. one question per FAQ):
+ * fitted by scripts/fit-default-calibration.mjs on the pooled calibration samples of the
+ * sample KB, zh-bq-dev and en-clinc-dev, with the classifier such KBs lack switched off.
  */
 export const DEFAULT_MODEL: CalibrationModel = {
-  weights: [6.0, 2.0, 1.0, 1.0, 6.0, 3.0, 1.5, 0.5, 1.0, -0.2],
-  bias: -6.5,
+  weights: [0, 0.692, 0, 0, 5.95, 0, 1.73, 1.839, 0.362, 0.7],
+  bias: -4.605,
   source: 'default',
+  answerThreshold: 0.41,
 };
 
 export function sigmoid(z: number): number {
@@ -140,4 +142,45 @@ function solve(a: number[][], b: number[]): number[] {
     x[r] = s / (m[r][r] || 1e-12);
   }
   return x;
+}
+
+/** A labelled calibration sample: signals of a top candidate, whether it was right, weight. */
+export interface LabelledSample {
+  xs: Signals[];
+  ys: number[];
+  weights: number[];
+  /** Whether each sample is an in-scope question (else it stands for one the KB does not cover). */
+  inScope: boolean[];
+}
+
+/**
+ * Fit the confidence model and the answer threshold on a labelled sample.
+ * @example
+ * const model = fitCalibration({ xs, ys, weights, inScope }); // { weights, bias, answerThreshold, source: 'fitted' }
+ */
+export function fitCalibration(sample: LabelledSample): CalibrationModel {
+  const { weights, bias } = fitMonotoneLogistic(sample.xs, sample.ys, sample.weights, MONOTONE_SIGNALS);
+  const positive = sample.ys.filter((y) => y === 1).length;
+  const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative: sample.ys.length - positive } };
+  model.answerThreshold = bestThreshold(sample.xs.map((x) => predict(model, x)), sample);
+  return model;
+}
+
+/**
+ * The answer threshold that maximizes decision accuracy on the sample: an in-scope question
+ * counts when answered correctly, an uncovered one when not answered. Kept within
+ * [0.2, 0.8] so that no KB gets an absurd default.
+ */
+function bestThreshold(p: number[], s: LabelledSample): number {
+  let best = 0.5;
+  let bestScore = -Infinity;
+  for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.01) {
+    let score = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (s.inScope[i]) score += p[i] >= t && s.ys[i] ? s.weights[i] : 0;
+      else score += p[i] < t ? s.weights[i] : 0;
+    }
+    if (score > bestScore + 1e-9) [best, bestScore] = [Math.round(t * 100) / 100, score];
+  }
+  return best;
 }

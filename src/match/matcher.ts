@@ -13,7 +13,7 @@ import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } fro
 import { normalize } from '../text/normalize.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
-import { DEFAULT_MODEL, fitMonotoneLogistic, MONOTONE_SIGNALS, predict, type CalibrationModel, type Signals } from './calibrate.js';
+import { DEFAULT_MODEL, fitCalibration, predict, type CalibrationModel, type Signals } from './calibrate.js';
 import {
   buildPostings,
   dotWithQuery,
@@ -30,7 +30,7 @@ import { SoftmaxClassifier, type SoftmaxClassifierData } from './classifier.js';
 import { compilePattern, matchPattern, type CompiledPattern } from './patterns.js';
 
 /** Parts of the matcher that can be switched off, to measure what each one brings. */
-export const ABLATIONS = ['fuzzy', 'pattern', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms'] as const;
+export const ABLATIONS = ['fuzzy', 'pattern', 'trained', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms'] as const;
 export type KefuAblation = (typeof ABLATIONS)[number];
 
 export interface KefuThresholds {
@@ -218,7 +218,7 @@ export class KefuMatcher {
     m.install(vectors.map((v, s) => ({ ...v, entry: owners[s], text: texts[s] })));
     // The classifier is trained twice: without the held-out questions (so the calibration
     // below sees it as it will see new questions), then on everything.
-    const trainable = !m.ablate.has('classifier') && m.entries.filter((e) => e.sentences.length >= 2).length >= Math.max(5, 0.2 * m.entries.length);
+    const trainable = !m.ablate.has('classifier') && !m.ablate.has('trained') && m.entries.filter((e) => e.sentences.length >= 2).length >= Math.max(5, 0.2 * m.entries.length);
     const heldOut = m.heldOutSample();
     const confusers = trainable ? m.sentences.map((_, i) => m.confusableEntries(i)) : [];
     if (trainable) m.softmax = m.trainClassifier(confusers, new Set(heldOut));
@@ -362,7 +362,7 @@ export class KefuMatcher {
    * Questions held out for calibration: every other similar question of each FAQ (its
    * standard question always stays in), at most ~1,500.
    */
-  private heldOutSample(): number[] {
+  heldOutSample(): number[] {
     const all = this.entries.flatMap((e) => e.sentences.filter((_, k) => k % 2 === 1));
     const stride = Math.max(1, Math.ceil(all.length / 1500));
     return all.filter((_, i) => i % stride === 0);
@@ -410,50 +410,52 @@ export class KefuMatcher {
   /** Leave-one-out over the KB's own similar questions; see calibrate.ts. */
   private fit(heldOut: number[]): CalibrationModel {
     if (heldOut.length < 30) return DEFAULT_MODEL;
+    const sample = this.calibrationSample(heldOut);
+    if (sample.positive < 20) return DEFAULT_MODEL;
+    return fitCalibration({ ...sample, inScope: sample.xs.map((_, i) => i < sample.inScope) });
+  }
+
+  /**
+   * The calibration sample (top candidate's signals, whether it was right, weight):
+   * held-out similar questions (weight 1), noisy copies of KB questions (half as common in
+   * total), and questions whose FAQ was left out, weighted as OUT_OF_SCOPE_SHARE of all.
+   * @internal also used by scripts/fit-default-calibration.mjs to fit DEFAULT_MODEL.
+   */
+  calibrationSample(heldOut = this.heldOutSample()): CalibrationSample {
     const xs: Signals[] = [];
     const ys: number[] = [];
     let positive = 0;
     let negative = 0;
-    for (const s of heldOut) {
-      const own = this.sentences[s].entry;
-      const [c] = this.score(this.sentences[s].text, { sentence: s }).scored;
-      if (!c) continue;
+    const push = (c: Scored | undefined, right: boolean) => {
+      if (!c) return;
       xs.push(c.signals!);
-      ys.push(c.entry === own ? 1 : 0);
-      if (c.entry === own) positive++;
+      ys.push(right ? 1 : 0);
+      if (right) positive++;
       else negative++;
+    };
+    for (const s of heldOut) {
+      const [c] = this.score(this.sentences[s].text, { sentence: s }).scored;
+      push(c, c?.entry === this.sentences[s].entry);
     }
     const heldOutCount = xs.length;
-    // Customers also type the KB's own questions with typos, dropped words and filler:
-    // noisy copies, weighted as half as common as new paraphrases.
+    // Customers also type the KB's own questions with typos, dropped words and filler.
     const noisyStride = Math.max(1, Math.floor(this.sentences.length / 600));
     for (let s = 0; s < this.sentences.length; s += noisyStride) {
       const [c] = this.score(perturb(this.sentences[s].text, s)).scored;
-      if (!c) continue;
-      xs.push(c.signals!);
-      ys.push(c.entry === this.sentences[s].entry ? 1 : 0);
+      push(c, c?.entry === this.sentences[s].entry);
     }
     const inScope = xs.length;
-    const noisyWeight = inScope > heldOutCount ? (0.5 * heldOutCount) / (inScope - heldOutCount) : 0;
+    const noisyWeight = inScope > heldOutCount ? (0.5 * Math.max(heldOutCount, 1)) / (inScope - heldOutCount) : 0;
     // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
     const negStride = Math.max(1, Math.floor(this.sentences.length / 1000));
     for (let s = 0; s < this.sentences.length; s += negStride) {
-      for (const c of this.score(this.sentences[s].text, { entry: this.sentences[s].entry }).scored.slice(0, 1)) {
-        xs.push(c.signals!);
-        ys.push(0);
-        negative++;
-      }
+      push(this.score(this.sentences[s].text, { entry: this.sentences[s].entry }).scored[0], false);
     }
-    if (positive < 20) return DEFAULT_MODEL;
-    // Weigh the uncovered questions as OUT_OF_SCOPE_SHARE of the traffic the model is calibrated for.
     const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
     const outOfScope = xs.length - inScope;
     const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScopeMass / outOfScope) : 1;
-    const sampleWeights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
-    const { weights, bias } = fitMonotoneLogistic(xs, ys, sampleWeights, MONOTONE_SIGNALS);
-    const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative } };
-    model.answerThreshold = bestThreshold(xs.map((x) => predict(model, x)), ys, sampleWeights, inScope);
-    return model;
+    const weights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
+    return { xs, ys, weights, inScope, positive, negative };
   }
 
   /**
@@ -464,7 +466,7 @@ export class KefuMatcher {
   private applyFittedThresholds(): void {
     const t = this.thresholds as KefuThresholds;
     if (this.explicitThresholds.answer === undefined && this.model.answerThreshold !== undefined) t.answer = this.model.answerThreshold;
-    if (this.explicitThresholds.clarify === undefined) t.clarify = Math.min(DEFAULT_THRESHOLDS.clarify, round(t.answer * 0.5));
+    if (this.explicitThresholds.clarify === undefined) t.clarify = Math.min(DEFAULT_THRESHOLDS.clarify, Math.round(t.answer * 50) / 100);
   }
 
   // ---------------------------------------------------------------- querying
@@ -684,6 +686,16 @@ export class KefuMatcher {
   }
 }
 
+export interface CalibrationSample {
+  xs: Signals[];
+  ys: number[];
+  weights: number[];
+  /** Samples before this index are in scope; the rest stand for uncovered questions. */
+  inScope: number;
+  positive: number;
+  negative: number;
+}
+
 export interface SerializedIndex {
   format: typeof INDEX_FORMAT;
   version: number;
@@ -697,25 +709,6 @@ export interface SerializedIndex {
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;
   classifier?: SoftmaxClassifierData;
-}
-
-/**
- * The threshold on the confidence that maximizes decision accuracy over the fitting sample:
- * an in-scope question (index < inScope) counts when answered correctly, an uncovered one
- * (weighted) when not answered. Kept within [0.2, 0.8] so no KB gets an absurd default.
- */
-function bestThreshold(p: number[], correct: number[], weight: number[], inScope: number): number {
-  let best = DEFAULT_THRESHOLDS.answer;
-  let bestScore = -Infinity;
-  for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.01) {
-    let score = 0;
-    for (let i = 0; i < p.length; i++) {
-      if (i < inScope) score += p[i] >= t && correct[i] ? 1 : 0;
-      else score += p[i] < t ? weight[i] : 0;
-    }
-    if (score > bestScore + 1e-9) [best, bestScore] = [round(t), score];
-  }
-  return best;
 }
 
 const FILLERS = ['请问', '你好，', '我想问一下', '亲，', '麻烦问下'];

@@ -108,7 +108,7 @@ const INDEX_FORMAT = 'kefu-index';
 const INDEX_VERSION = 1;
 const SENTENCE_CANDIDATES = 48;
 /** Postings read per question before retrieval stops adding features (keeps p99 flat on large KBs). */
-const POSTINGS_BUDGET = 6000;
+const POSTINGS_BUDGET = 4000;
 const ENTRY_CANDIDATES = 10;
 /** Share of questions outside the KB that confidences are calibrated for. */
 const OUT_OF_SCOPE_SHARE = 0.3;
@@ -177,7 +177,8 @@ export class KefuMatcher {
     this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled });
     const userWords = [...kb.vocabulary, ...kb.faqs.flatMap((f) => f.keywords ?? []), ...synonyms.terms()];
     segmenter.addWords(userWords.map((w) => normalize(w).replace(/ /g, '')).filter((w) => w.length >= 2));
-    this.compileRules(synonyms);
+    // Patterns and required terms always see the KB's synonyms: the ablation is of features only.
+    this.compileRules(this.ablate.has('synonyms') ? new SynonymTable(kb.synonyms) : synonyms);
   }
 
   /** Build the index for a validated knowledge base. Prefer `createMatcher`, which also validates. */

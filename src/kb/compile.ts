@@ -32,12 +32,12 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
     if (d.variables) kb.variables = { ...kb.variables, ...d.variables };
     (d.faqs ?? []).forEach((raw, i) => {
       const line = f.faqLines[i];
-      const faq: KefuFaq = { ...raw, similar: raw.similar ?? [], source: { file: f.file, line } };
+      const faq: KefuFaq = { ...raw, similar: raw.similar ?? [], source: { file: f.file, line, fields: f.faqFieldLines?.[i] } };
       const here = { file: f.file, line, faqId: faq.id };
       const prev = idAt.get(faq.id);
       if (prev) {
         const where = prev.source ? `${prev.source.file}${prev.source.line ? `:${prev.source.line}` : ''}` : 'elsewhere';
-        problems.push({ severity: 'error', code: 'duplicate-id', message: `id "${faq.id}" is already used at ${where}; ids must be unique across the knowledge base`, path: `faqs[${i}].id`, ...here });
+        problems.push({ severity: 'error', code: 'duplicate-id', message: `id "${faq.id}" is already used at ${where}; ids must be unique across the knowledge base`, path: `faqs[${i}].id`, ...here, line: f.faqFieldLines?.[i]?.id ?? line });
         return;
       }
       if ((RESERVED_IDS as readonly string[]).includes(faq.id)) {
@@ -54,9 +54,10 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
   const questionOwner = new Map<string, KefuFaq>();
   for (const faq of kb.faqs) {
     const at = { file: faq.source?.file, line: faq.source?.line, faqId: faq.id };
+    const lineOf = (field: string) => faq.source?.fields?.[field] ?? faq.source?.line;
     const category = faq.category === undefined ? undefined : categoryIds.get(faq.category);
     if (faq.category !== undefined && categoryIds.size > 0 && !category) {
-      problems.push({ severity: 'warning', code: 'unknown-category', message: `category "${faq.category}" is not declared under \`categories\` (declared: ${[...categoryIds.keys()].join(', ')})`, path: 'category', ...at });
+      problems.push({ severity: 'warning', code: 'unknown-category', message: `category "${faq.category}" is not declared under \`categories\` (declared: ${[...categoryIds.keys()].join(', ')})`, path: 'category', ...at, line: lineOf('category') });
     }
     if (category) {
       faq.handoff ??= category.handoff;
@@ -65,16 +66,16 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
     for (const [field, q] of [['question', faq.question], ...faq.similar.map((s, j) => [`similar[${j}]`, s] as const)] as const) {
       const key = normalize(q).replace(/ /g, '');
       if (!key) {
-        problems.push({ severity: 'error', code: 'empty-text', message: `${field} ${JSON.stringify(q)} has no letters or digits`, path: field, ...at });
+        problems.push({ severity: 'error', code: 'empty-text', message: `${field} ${JSON.stringify(q)} has no letters or digits`, path: field, ...at, line: lineOf(field) });
         continue;
       }
       const owner = questionOwner.get(key);
       if (owner && owner !== faq) {
         // Identical but for traditional/simplified script: likely two sources, warn only.
         const literal = [owner.question, ...owner.similar].some((o) => basicKey(o) === basicKey(q));
-        problems.push({ severity: literal ? 'error' : 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} is the same question as one of FAQ "${owner.id}"${owner.source ? ` (${owner.source.file}${owner.source.line ? `:${owner.source.line}` : ''})` : ''}; a question belongs to one FAQ`, path: field, ...at });
+        problems.push({ severity: literal ? 'error' : 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} is the same question as one of FAQ "${owner.id}"${owner.source ? ` (${owner.source.file}${owner.source.line ? `:${owner.source.line}` : ''})` : ''}; a question belongs to one FAQ`, path: field, ...at, line: lineOf(field) });
       } else if (owner === faq) {
-        problems.push({ severity: 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} repeats another question of the same FAQ`, path: field, ...at });
+        problems.push({ severity: 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} repeats another question of the same FAQ`, path: field, ...at, line: lineOf(field) });
       } else questionOwner.set(key, faq);
     }
     (faq.patterns ?? []).forEach((p, j) => {
@@ -82,7 +83,7 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
         compilePattern(p, (t) => synonyms.groupOf(t));
       } catch (err) {
         if (!(err instanceof PatternSyntaxError)) throw err;
-        problems.push({ severity: 'error', code: 'bad-pattern', message: err.message, path: `patterns[${j}]`, ...at });
+        problems.push({ severity: 'error', code: 'bad-pattern', message: err.message, path: `patterns[${j}]`, ...at, line: lineOf(`patterns[${j}]`) });
       }
     });
   }

@@ -25,6 +25,8 @@ export interface ParsedKbFile {
   data?: KbFileData;
   /** 1-based line of each FAQ (by index in `faqs`), when known. */
   faqLines: (number | undefined)[];
+  /** Per FAQ: line of each field, e.g. `question`, `similar[2]`, `patterns[0]`. */
+  faqFieldLines?: Record<string, number>[];
   problems: KefuProblem[];
 }
 
@@ -114,7 +116,26 @@ export function parseKbFile(text: string, file: string, options: ParseKbOptions 
   }
 
   const faqNodes = doc.get('faqs');
-  if (isSeq(faqNodes)) result.faqLines = faqNodes.items.map((n) => lineOf((n as { range?: [number] }).range?.[0]));
+  if (isSeq(faqNodes)) {
+    result.faqLines = faqNodes.items.map((n) => lineOf((n as { range?: [number] }).range?.[0]));
+    result.faqFieldLines = faqNodes.items.map((n) => {
+      const lines: Record<string, number> = {};
+      if (!isMap(n)) return lines;
+      for (const pair of n.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const at = lineOf(pair.key.range?.[0]);
+        if (at) lines[key] = at;
+        if (isSeq(pair.value)) {
+          pair.value.items.forEach((item, j) => {
+            const l = lineOf((item as { range?: [number] }).range?.[0]);
+            if (l) lines[`${key}[${j}]`] = l;
+          });
+        }
+      }
+      return lines;
+    });
+  }
 
   const parsed = KbFileSchema.safeParse(raw);
   if (!parsed.success) {

@@ -117,7 +117,7 @@ export interface KefuFaq {
   threshold?: number;
   tags?: string[];
   /** Where it was defined, when loaded from files. */
-  source?: { file: string; line?: number };
+  source?: { file: string; line?: number; fields?: Record<string, number> };
 }
 
 /** A whole, validated knowledge base: the merge of all its files. */

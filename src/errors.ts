@@ -41,7 +41,9 @@ export type KefuProblemCode =
   | 'reserved-id'
   | 'no-faqs'
   | 'io-error'
-  | 'unsupported-file';
+  | 'unsupported-file'
+  | 'near-duplicate'
+  | 'shadowed';
 
 /** Base class of every error kefu throws on purpose. */
 export class KefuError extends Error {

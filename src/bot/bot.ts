@@ -121,8 +121,10 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       return { type: 'answer', input, text: this.answerText(faq) + offer, id: m.id, confidence: m.confidence, candidates: m.candidates };
     }
     if (m.type === 'clarify') {
-      const list = m.candidates.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
-      return { type: 'clarify', input, text: `${this.options.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: m.candidates };
+      // Offer the first candidate and those at least half as likely as the clarify threshold.
+      const offered = m.candidates.filter((c, i) => i === 0 || c.confidence >= this.matcher.thresholds.clarify / 2);
+      const list = offered.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
+      return { type: 'clarify', input, text: `${this.options.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered };
     }
     return { type: 'fallback', input, text: this.fill(this.options.messages.fallback), id: m.id, confidence: m.confidence, candidates: m.candidates };
   }

@@ -16,6 +16,7 @@ import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
 import { createMatcher } from '../index.js';
 import { junitXml } from './junit.js';
+import { progress } from './progress.js';
 
 class UsageError extends Error {}
 
@@ -53,19 +54,24 @@ No sessions, small talk or handoff. If the KB cannot be loaded: exit 1, problems
 
 Example:
   printf '怎么退货\\n發票怎麼開\\n' | kefu match knowledge-base`,
-  validate: `Usage: kefu validate <kb> [--strict] [--format text|json]
+  validate: `Usage: kefu validate <kb> [--strict] [--format text|json] [--no-lint]
 
 Exit 0 when valid (warnings are printed but only fail with --strict), 1 otherwise.
 One line per problem: file:line faq "id" (field): message.
+Errors: schema, unknown fields, duplicate ids, the same question under two ids, empty
+texts, broken patterns. Warnings: undeclared categories, and (unless --no-lint) questions
+of two FAQs that are nearly the same (with their similarity) and FAQs that another shadows.
 
 Examples:
   kefu validate knowledge-base
   kefu validate knowledge-base --strict --format json`,
-  test: `Usage: kefu test <kb> --cases <file…> [--min-accuracy 0.95] [--junit out.xml] [--format text|json]
+  test: `Usage: kefu test <kb> --cases <file…> [--min-accuracy 0.95] [--junit out.xml]
+                 [--baseline prev.json] [--save-baseline run.json] [--format text|json]
 
 Runs each case (a question and what should happen: an FAQ id, clarify, fallback or
 handoff) in a fresh conversation. Exit 0 when every case passes, or when accuracy
-reaches --min-accuracy; 1 otherwise.
+reaches --min-accuracy; 1 otherwise. --baseline also fails when accuracy is lower than
+in a run saved with --save-baseline.
 
 Examples:
   kefu test knowledge-base --cases test/cases/*.yaml
@@ -91,8 +97,8 @@ const COMMON: ParseArgsConfig['options'] = {
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true } },
   match: { ...COMMON },
-  validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' } },
-  test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' } },
+  validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
+  test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
   build: { ...COMMON, out: { type: 'string' } },
   schema: { ...COMMON },
 };
@@ -239,6 +245,11 @@ async function validate(kb: string, values: Record<string, unknown>): Promise<nu
   const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
   const { kb: data, problems, files } = await readKnowledgeBase(kb);
+  // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
+  if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
+    const matcher = await createMatcher(data, { segmenter: segmenterChoice(values) });
+    problems.push(...matcher.lint());
+  }
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
   const ok = errors.length === 0 && (!values.strict || warnings.length === 0);
@@ -261,26 +272,38 @@ async function runTests(kb: string, caseFiles: string[], values: Record<string, 
   const cases = await loadCaseFiles(files, new Set(matcher.kb.faqs.map((f) => f.id)));
   const results = [];
   let n = 0;
+  const bar = progress('kefu test', cases.length);
   for (const c of cases) {
     const t0 = performance.now();
     const reply = await bot.ask(c.question, { sessionId: `case-${n++}` });
     results.push({ case: c, reply, pass: casePasses(c, reply), ms: performance.now() - t0 });
+    bar.tick();
   }
+  bar.done();
   const passed = results.filter((r) => r.pass).length;
   const accuracy = cases.length ? passed / cases.length : 1;
-  const ok = accuracy >= min;
+  let baseline: number | undefined;
+  if (values.baseline) {
+    const { readFile } = await import('node:fs/promises');
+    const saved = JSON.parse(await readFile(values.baseline as string, 'utf8').catch(() => { throw new UsageError(`baseline "${String(values.baseline)}" not found`); })) as { accuracy?: unknown };
+    if (typeof saved.accuracy !== 'number') throw new UsageError(`baseline "${String(values.baseline)}" has no numeric "accuracy" (save one with --save-baseline)`);
+    baseline = saved.accuracy;
+  }
+  const dropped = baseline !== undefined && accuracy < baseline - 1e-9;
+  const ok = accuracy >= min && !dropped;
+  if (values['save-baseline']) await writeFile(values['save-baseline'] as string, `${JSON.stringify({ accuracy, passed, total: cases.length, date: new Date().toISOString() }, null, 2)}\n`);
   const confused = new Map<string, number>();
   for (const r of results) if (!r.pass) confused.set(`${r.case.expect} → ${outcomeOf(r.reply)}`, (confused.get(`${r.case.expect} → ${outcomeOf(r.reply)}`) ?? 0) + 1);
   if (values.junit) await writeFile(values.junit as string, junitXml('kefu', results.map((r) => ({ name: r.case.question, classname: path.basename(r.case.file), ms: r.ms, failure: r.pass ? undefined : `expected ${r.case.expect}${r.case.reason ? ` (${r.case.reason})` : ''}, got ${outcomeOf(r.reply)}` }))));
   if (values.format === 'json') {
-    console.log(JSON.stringify({ passed, total: cases.length, accuracy, minAccuracy: min, ok, failures: results.filter((r) => !r.pass).map((r) => ({ question: r.case.question, expect: r.case.expect, got: outcomeOf(r.reply), file: r.case.file, line: r.case.line })) }, null, 2));
+    console.log(JSON.stringify({ passed, total: cases.length, accuracy, minAccuracy: min, baseline, ok, failures: results.filter((r) => !r.pass).map((r) => ({ question: r.case.question, expect: r.case.expect, got: outcomeOf(r.reply), file: r.case.file, line: r.case.line })) }, null, 2));
   } else {
     for (const r of results.filter((x) => !x.pass)) {
       console.log(`✗ ${r.case.file}${r.case.line ? `:${r.case.line}` : ''}  ${r.case.question}\n    expected ${r.case.expect}${r.case.reason ? ` (${r.case.reason})` : ''}, got ${outcomeOf(r.reply)}`);
     }
     const top = [...confused].sort((a, b) => b[1] - a[1]).slice(0, 5);
     if (top.length) console.log(`\nMost confused:\n${top.map(([k, v]) => `  ${v}× ${k}`).join('\n')}`);
-    console.log(`\n${ok ? '✓' : '✗'} ${passed}/${cases.length} cases passed (accuracy ${accuracy.toFixed(3)}, required ${min})`);
+    console.log(`\n${ok ? '✓' : '✗'} ${passed}/${cases.length} cases passed (accuracy ${accuracy.toFixed(3)}, required ${min}${baseline !== undefined ? `, baseline ${baseline.toFixed(3)}${dropped ? ': accuracy dropped' : ''}` : ''})`);
   }
   return ok ? 0 : 1;
 }

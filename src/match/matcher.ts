@@ -7,7 +7,7 @@
  *   unsure (fuzzy) → one calibrated confidence per candidate → answer / clarify / fallback.
  */
 import Fuse from 'fuse.js';
-import { KefuError } from '../errors.js';
+import { KefuError, type KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
 import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } from '../text/features.js';
 import { normalize } from '../text/normalize.js';
@@ -306,6 +306,50 @@ export class KefuMatcher {
         })),
       },
     };
+  }
+
+  /**
+   * Problems only matching can see: questions of two FAQs so alike that customers will get
+   * either (near-duplicates, with their similarity), and FAQs whose own standard question
+   * goes to another FAQ (shadowed: they can never win). Warnings, for `kefu validate`.
+   */
+  lint(nearDuplicate = 0.9): KefuProblem[] {
+    const problems: KefuProblem[] = [];
+    const seen = new Set<string>();
+    const where = (faq: KefuFaq, field: string) => ({ file: faq.source?.file, line: faq.source?.fields?.[field] ?? faq.source?.line, faqId: faq.id, path: field });
+    this.sentences.forEach((s, i) => {
+      const q = new Map<number, number>();
+      for (let k = 0; k < s.feats.length; k++) q.set(s.feats[k], s.weights[k]);
+      for (const e of this.confusableEntries(i, 3)) {
+        for (const j of this.entries[e].sentences) {
+          const sim = dotWithQuery(this.sentences[j], q);
+          const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+          if (sim < nearDuplicate || seen.has(key)) continue;
+          seen.add(key);
+          const a = this.kb.faqs[s.entry];
+          const b = this.kb.faqs[e];
+          problems.push({
+            severity: 'warning',
+            code: 'near-duplicate',
+            message: `${JSON.stringify(s.text)} and ${JSON.stringify(this.sentences[j].text)} of FAQ "${b.id}" are nearly the same question (similarity ${sim.toFixed(2)}): customers may get either answer`,
+            ...where(a, this.fieldOf(i)),
+          });
+        }
+      }
+    });
+    this.kb.faqs.forEach((faq) => {
+      const m = this.match(faq.question);
+      if (m.id !== null && m.id !== faq.id && m.type === 'answer') {
+        problems.push({ severity: 'warning', code: 'shadowed', message: `its own question is answered by FAQ "${m.id}" (confidence ${m.confidence.toFixed(2)}): this FAQ can hardly ever win; merge them or make the questions distinct`, ...where(faq, 'question') });
+      }
+    });
+    return problems;
+  }
+
+  /** `question` or `similar[k]` for a sentence index. */
+  private fieldOf(i: number): string {
+    const k = this.entries[this.sentences[i].entry].sentences.indexOf(i);
+    return k === 0 ? 'question' : `similar[${k - 1}]`;
   }
 
   // ---------------------------------------------------------------- building
@@ -679,10 +723,7 @@ export class KefuMatcher {
       second !== undefined &&
       ((second.score >= CLOSE_RATIO * first.score && p2 >= clarify / 2) || (bare && second.best >= CLOSE_RATIO * first.best));
     if (p1 >= answerAt && !close) return { type: 'answer', text, id: faq.id, confidence, candidates };
-    if (p1 >= clarify) {
-      const offered = candidates.filter((c, i) => i === 0 || c.confidence >= clarify / 2);
-      return { type: 'clarify', text, id: faq.id, confidence, candidates: offered };
-    }
+    if (p1 >= clarify) return { type: 'clarify', text, id: faq.id, confidence, candidates };
     return { type: 'fallback', text, id: faq.id, confidence, candidates };
   }
 }

@@ -22,7 +22,9 @@ export type FeatureFamily = (typeof FEATURE_FAMILIES)[number];
 export const DEFAULT_STOPWORDS = [
   '的', '了', '吗', '呢', '吧', '啊', '呀', '哦', '嘛', '么', '哈', '啦', '呐', '嗯', '哎', '诶',
   '请问', '你好', '您好', '亲', '谢谢', '麻烦', '一下', '我', '我的', '你', '您', '你们', '我们', '这个', '那个', '是', '就', '还', '都', '也', '给',
-  'a', 'an', 'the', 'is', 'are', 'am', 'be', 'to', 'of', 'i', 'me', 'my', 'you', 'your', 'it', 'its', 'do', 'does', 'did', 'please', 'and', 'or', 'in', 'on', 'at', 'for', 'with', 'that', 'this', 'there', 'can', 'could', 'would', 'will', 'what', 'how', 'about',
+  // English: articles only. Question and function words help tell intents apart (en-clinc-dev
+  // top-1 0.709 with this list, 0.693 with a classic stop list).
+  'a', 'an', 'the', 'please',
 ];
 
 export interface FeatureOptions {

@@ -11,6 +11,7 @@ import { KefuError, type KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
 import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } from '../text/features.js';
 import { normalize } from '../text/normalize.js';
+import { charPinyin } from '../text/pinyin.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
 import { DEFAULT_MODEL, fitCalibration, predict, type CalibrationModel, type Signals } from './calibrate.js';
@@ -112,6 +113,8 @@ const POSTINGS_BUDGET = 4000;
 const ENTRY_CANDIDATES = 10;
 /** Share of questions outside the KB that confidences are calibrated for. */
 const OUT_OF_SCOPE_SHARE = 0.3;
+/** Noisy copies of KB questions (typos, dropped words) relative to new paraphrases in the calibration sample. */
+const NOISY_SHARE = 0.5;
 /** Feature families the naive Bayes classifier reads. */
 const NB_FAMILIES = new Set(['w', 'c', 'p']);
 const NB_WEIGHT = 0.35;
@@ -346,6 +349,21 @@ export class KefuMatcher {
     return problems;
   }
 
+  /** The KB's own characters grouped by pinyin, for homophone typos in noisy copies. */
+  private homophoneTable(): Map<string, string[]> {
+    const table = new Map<string, string[]>();
+    for (const key of this.featureKeys) {
+      if (key[0] !== 'c' || key.length !== 3) continue;
+      const ch = key.slice(2);
+      const py = charPinyin(ch);
+      if (!py) continue;
+      const list = table.get(py) ?? [];
+      list.push(ch);
+      table.set(py, list);
+    }
+    return table;
+  }
+
   /** `question` or `similar[k]` for a sentence index. */
   private fieldOf(i: number): string {
     const k = this.entries[this.sentences[i].entry].sentences.indexOf(i);
@@ -485,12 +503,13 @@ export class KefuMatcher {
     const heldOutCount = xs.length;
     // Customers also type the KB's own questions with typos, dropped words and filler.
     const noisyStride = Math.max(1, Math.floor(this.sentences.length / 600));
+    const homophones = this.homophoneTable();
     for (let s = 0; s < this.sentences.length; s += noisyStride) {
-      const [c] = this.score(perturb(this.sentences[s].text, s)).scored;
+      const [c] = this.score(perturb(this.sentences[s].text, s, homophones)).scored;
       push(c, c?.entry === this.sentences[s].entry);
     }
     const inScope = xs.length;
-    const noisyWeight = inScope > heldOutCount ? (0.5 * Math.max(heldOutCount, 1)) / (inScope - heldOutCount) : 0;
+    const noisyWeight = inScope > heldOutCount ? (NOISY_SHARE * Math.max(heldOutCount, 1)) / (inScope - heldOutCount) : 0;
     // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
     const negStride = Math.max(1, Math.floor(this.sentences.length / 1000));
     for (let s = 0; s < this.sentences.length; s += negStride) {
@@ -755,13 +774,24 @@ export interface SerializedIndex {
 
 const FILLERS = ['请问', '你好，', '我想问一下', '亲，', '麻烦问下'];
 
-/** A deterministic noisy copy of a question: ~20% of its characters dropped, sometimes filler added. */
-export function perturb(text: string, seed: number): string {
+/**
+ * A deterministic noisy copy of a question, as customers type them: a homophone typo
+ * (a character swapped for another the KB uses with the same pinyin) or ~20% of the
+ * characters dropped; sometimes filler in front.
+ */
+export function perturb(text: string, seed: number, homophones?: ReadonlyMap<string, readonly string[]>): string {
   const chars = [...text];
   let r = (seed * 2654435761 + 1) % 2147483648;
   const next = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const drops = Math.max(1, Math.round(chars.length * 0.2));
-  for (let k = 0; k < drops && chars.length > 2; k++) chars.splice(Math.floor(next() * chars.length), 1);
+  const swappable = homophones ? chars.map((c, i) => (homophones.get(charPinyin(c) ?? '')?.length ?? 0) > 1 ? i : -1).filter((i) => i >= 0) : [];
+  if (swappable.length > 0 && next() < 0.5) {
+    const i = swappable[Math.floor(next() * swappable.length)];
+    const options = homophones!.get(charPinyin(chars[i])!)!.filter((c) => c !== chars[i]);
+    chars[i] = options[Math.floor(next() * options.length)];
+  } else {
+    const drops = Math.max(1, Math.round(chars.length * 0.2));
+    for (let k = 0; k < drops && chars.length > 2; k++) chars.splice(Math.floor(next() * chars.length), 1);
+  }
   const filler = next() < 0.3 ? FILLERS[Math.floor(next() * FILLERS.length)] : '';
   return filler + chars.join('');
 }

@@ -1,0 +1,576 @@
+/**
+ * FAQs in spreadsheets (Excel, WPS): read .csv/.xlsx into FAQ entries with located problems,
+ * write a KB back out as a spreadsheet, and turn imported FAQs into YAML KB files. Node only.
+ *
+ * One FAQ per row; the first non-empty row holds the column names (English field names,
+ * any case, or their Chinese names). Cell rules:
+ * - `similar`, `keywords`, `tags`: one item per line in the cell; a one-line cell may also
+ *   separate items with `|`.
+ * - `required`, `patterns`: one item per line only, since `|` means "either" inside them.
+ * - `answer`: the text as is (it may span lines); answer variants are separated by a line
+ *   holding only `---`.
+ * - `handoff`: true/false/offer or 是/否; `priority`: low/normal/high/urgent; `threshold`: 0..1 (or 80%).
+ *
+ * Round trips (KB → spreadsheet → FAQs) keep every field, except what the cell rules cannot
+ * say: a one-variant answer list comes back as a plain answer, a line that is only `---`
+ * inside an answer splits it into variants, and text is trimmed at the ends.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Document } from 'yaml';
+import { KefuError, type KefuProblem, type KefuProblemCode } from '../errors.js';
+import { closest } from '../kb/parse.js';
+import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../kb/schema.js';
+
+type ExcelJsModule = typeof import('exceljs');
+type CellValue = import('exceljs').CellValue;
+
+/** Spreadsheet columns, in the order they are written. */
+export const SPREADSHEET_FIELDS = [
+  'id',
+  'category',
+  'question',
+  'similar',
+  'answer',
+  'keywords',
+  'required',
+  'patterns',
+  'tags',
+  'handoff',
+  'priority',
+  'threshold',
+] as const;
+type Field = (typeof SPREADSHEET_FIELDS)[number];
+
+const REQUIRED_COLUMNS: readonly Field[] = ['id', 'question', 'answer'];
+
+/** Accepted column names (compared after NFKC, lower-casing and removing spaces). */
+const HEADER_ALIASES: Record<Field, string[]> = {
+  id: ['id', '编号', 'faqid', '问题编号'],
+  category: ['category', '分类', '类别'],
+  question: ['question', '问题', '标准问题', '标准问'],
+  similar: ['similar', '相似问题', '相似问', '相似问法'],
+  answer: ['answer', '答案', '回答'],
+  keywords: ['keywords', 'keyword', '关键词', '关键字'],
+  required: ['required', '必含词'],
+  patterns: ['patterns', 'pattern', '模板'],
+  tags: ['tags', 'tag', '标签'],
+  handoff: ['handoff', '转人工'],
+  priority: ['priority', '优先级'],
+  threshold: ['threshold', '阈值'],
+};
+const headerKey = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+const HEADER_TO_FIELD = new Map<string, Field>(
+  (Object.entries(HEADER_ALIASES) as [Field, string[]][]).flatMap(([field, names]) => names.map((n) => [headerKey(n), field] as const)),
+);
+
+/** Lists whose one-line cells may also use `|` between items. */
+const PIPE_LISTS = new Set<Field>(['similar', 'keywords', 'tags']);
+/** Lists that are one item per line only (`|` is syntax in them). */
+const LINE_LISTS = new Set<Field>(['required', 'patterns']);
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+/** A cell as read: CSV gives strings, .xlsx also numbers, booleans, dates and errors. */
+type RawCell = string | number | boolean | Date | { error: string } | null | undefined;
+interface RawRow {
+  /** 1-based row number, as Excel shows it. */
+  row: number;
+  cells: RawCell[];
+}
+
+export interface ReadSpreadsheetResult {
+  faqs: FaqInput[];
+  problems: KefuProblem[];
+}
+
+/**
+ * Read FAQs from a .csv (UTF-8 with or without BOM, or GBK/GB18030 as Chinese Excel saves it)
+ * or .xlsx file (its first sheet). Never throws for bad content: every problem, with file,
+ * row, column and field, is in `problems`, and rows with errors are left out of `faqs`.
+ * Throws a KefuError only when the file does not exist.
+ */
+export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResult> {
+  const problems: KefuProblem[] = [];
+  const problem = (code: KefuProblemCode, message: string, at: Partial<KefuProblem> = {}, severity: 'error' | 'warning' = 'error') =>
+    problems.push({ severity, code, message, file, ...at });
+  try {
+    await stat(file);
+  } catch (err) {
+    throw new KefuError('file-not-found', `kefu: spreadsheet "${file}" not found`, { cause: err });
+  }
+  const ext = path.extname(file).toLowerCase();
+  let rows: RawRow[];
+  try {
+    if (ext === '.csv') {
+      const parsed = parseCsv(await decodeCsv(await readFile(file)));
+      rows = parsed.rows.map((r) => ({ row: r.row, cells: r.cells.map(unguardCsvCell) }));
+      if (parsed.unclosedQuoteRow !== undefined) {
+        problem('parse-error', `a quoted cell that starts in row ${parsed.unclosedQuoteRow} is never closed: its closing " is missing`, { line: parsed.unclosedQuoteRow });
+        return { faqs: [], problems };
+      }
+    } else if (ext === '.xlsx') {
+      rows = await readXlsxRows(file);
+    } else {
+      const hint = ext === '.xls' || ext === '.et' || ext === '.ods' ? '; save it as .xlsx (Excel workbook) first' : '';
+      problem('unsupported-file', `not a spreadsheet kefu reads: expected .csv or .xlsx${hint}`);
+      return { faqs: [], problems };
+    }
+  } catch (err) {
+    problem(ext === '.xlsx' ? 'parse-error' : 'io-error', `cannot read: ${(err as Error).message}`);
+    return { faqs: [], problems };
+  }
+  return { faqs: rowsToFaqs(rows, problem), problems };
+}
+
+function rowsToFaqs(rows: RawRow[], problem: (code: KefuProblemCode, message: string, at?: Partial<KefuProblem>, severity?: 'error' | 'warning') => void): FaqInput[] {
+  const nonEmpty = rows.filter((r) => r.cells.some((c) => !isBlank(c)));
+  const header = nonEmpty.shift();
+  if (!header) {
+    problem('no-faqs', `the spreadsheet is empty: expected a header row with the columns ${REQUIRED_COLUMNS.join(', ')} and one FAQ per row below it`);
+    return [];
+  }
+
+  // Header: which column holds which field.
+  const columnOf = new Map<Field, number>();
+  header.cells.forEach((cell, i) => {
+    if (isBlank(cell)) return;
+    const name = cellText(cell).trim();
+    const field = HEADER_TO_FIELD.get(headerKey(name));
+    const at = { line: header.row, column: i + 1 };
+    if (!field) {
+      const near = closest(name, SPREADSHEET_FIELDS);
+      problem('unknown-field', `column ${columnLetter(i)} "${name}" is not a known field and is ignored${near ? ` (did you mean "${near}"?)` : ''}; known: ${SPREADSHEET_FIELDS.join(', ')}`, at, 'warning');
+    } else if (columnOf.has(field)) {
+      problem('schema', `columns ${columnLetter(columnOf.get(field)!)} and ${columnLetter(i)} are both "${field}"; keep one`, { ...at, path: field });
+    } else columnOf.set(field, i);
+  });
+  const missing = REQUIRED_COLUMNS.filter((f) => !columnOf.has(f));
+  if (missing.length) {
+    for (const f of missing) {
+      problem('schema', `missing required column "${f}" (or ${HEADER_ALIASES[f].filter((n) => /[^\x00-\x7f]/.test(n)).join('/')}) in the header row`, { line: header.row, path: f });
+    }
+    return [];
+  }
+
+  const faqs: FaqInput[] = [];
+  const idRow = new Map<string, number>();
+  for (const { row, cells } of nonEmpty) {
+    let ok = true;
+    const fail = (field: Field, code: KefuProblemCode, message: string, faqId?: string) => {
+      ok = false;
+      const col = columnOf.get(field);
+      problem(code, col === undefined ? message : `${message} (column ${columnLetter(col)})`, { line: row, column: col === undefined ? undefined : col + 1, path: field, faqId });
+    };
+    const raw = (field: Field): RawCell => {
+      const col = columnOf.get(field);
+      return col === undefined ? undefined : cells[col];
+    };
+    // Excel error values (#NAME? and the like): typically text starting with = + - @ that Excel took for a formula.
+    for (const field of columnOf.keys()) {
+      const v = raw(field);
+      if (isError(v)) {
+        fail(field, 'schema', `the cell shows the Excel error ${v.error}: if it is text starting with =, +, - or @, retype it with a ' in front so Excel keeps it as text`);
+      }
+    }
+    const text = (field: Field) => {
+      const v = raw(field);
+      return isError(v) ? '' : cellText(v).trim();
+    };
+
+    const id = text('id');
+    const faqId = id || undefined;
+    const faq: Record<string, unknown> = {};
+    if (!id && !isError(raw('id'))) fail('id', 'empty-text', 'id is empty');
+    else {
+      const idCheck = FaqIdSchema.safeParse(id);
+      if (!idCheck.success) fail('id', 'schema', `id "${id}": ${idCheck.error.issues[0].message}`, faqId);
+      const first = idRow.get(id);
+      if (first !== undefined) fail('id', 'duplicate-id', `id "${id}" is already used in row ${first}; ids must be unique`, faqId);
+      else idRow.set(id, row);
+      faq.id = id;
+    }
+    const category = text('category');
+    if (category) faq.category = category;
+    const question = text('question');
+    if (!question && !isError(raw('question'))) fail('question', 'empty-text', 'question is empty', faqId);
+    faq.question = question;
+    const similar = listCell(raw('similar'), 'similar');
+    if (similar.length) faq.similar = similar;
+    const answer = answerCell(raw('answer'));
+    if (answer === undefined && !isError(raw('answer'))) fail('answer', 'empty-text', 'answer is empty', faqId);
+    faq.answer = answer;
+    for (const field of ['keywords', 'required', 'patterns'] as const) {
+      const list = listCell(raw(field), field);
+      if (list.length) faq[field] = list;
+    }
+
+    const handoff = raw('handoff');
+    if (!isBlank(handoff) && !isError(handoff)) {
+      const value = parseHandoff(handoff);
+      if (value === undefined) fail('handoff', 'schema', `handoff is "${cellText(handoff).trim()}": expected true, false or offer (或 是/否)`, faqId);
+      else faq.handoff = value;
+    }
+    const priority = text('priority');
+    if (priority) {
+      const p = priority.toLowerCase();
+      if ((PRIORITIES as readonly string[]).includes(p)) faq.priority = p;
+      else fail('priority', 'schema', `priority is "${priority}": expected ${PRIORITIES.join(', ')}`, faqId);
+    }
+    const threshold = raw('threshold');
+    if (!isBlank(threshold) && !isError(threshold)) {
+      const n = parseThreshold(threshold);
+      if (n === undefined) fail('threshold', 'schema', `threshold is "${cellText(threshold).trim()}": expected a number from 0 to 1, e.g. 0.8`, faqId);
+      else faq.threshold = n;
+    }
+    const tags = listCell(raw('tags'), 'tags');
+    if (tags.length) faq.tags = tags;
+
+    if (!ok) continue;
+    // The schema has the last word (e.g. a threshold out of range with a valid number).
+    const checked = FaqSchema.safeParse(faq);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const field = String(issue.path[0] ?? 'id') as Field;
+        fail(columnOf.has(field) ? field : 'id', issue.code === 'custom' ? 'empty-text' : 'schema', `${field}: ${issue.message}`, faqId);
+      }
+      continue;
+    }
+    faqs.push(faq as FaqInput);
+  }
+  if (nonEmpty.length === 0) problem('no-faqs', 'the spreadsheet has a header row but no FAQ rows', { line: header.row });
+  return faqs;
+}
+
+function isError(c: RawCell): c is { error: string } {
+  return typeof c === 'object' && c !== null && !(c instanceof Date) && 'error' in c;
+}
+
+function isBlank(c: RawCell): boolean {
+  return c === null || c === undefined || (typeof c === 'string' && c.trim() === '');
+}
+
+function cellText(c: RawCell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'string') return c.replace(/\r\n?/g, '\n');
+  if (typeof c === 'number' || typeof c === 'boolean') return String(c);
+  if (c instanceof Date) return Number.isNaN(c.getTime()) ? '' : c.toISOString().replace(/T00:00:00\.000Z$/, '');
+  return c.error;
+}
+
+/** Lines if the cell has several, else `|`-separated items for the lists that allow it. */
+function listCell(c: RawCell, field: Field): string[] {
+  if (isBlank(c) || isError(c)) return [];
+  const t = cellText(c);
+  const items = t.includes('\n') || LINE_LISTS.has(field) || !PIPE_LISTS.has(field) ? t.split('\n') : t.split('|');
+  return items.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Variants are separated by a line holding only `---`; one variant is a plain string. */
+function answerCell(c: RawCell): string | string[] | undefined {
+  if (isBlank(c) || isError(c)) return undefined;
+  const variants: string[] = [];
+  let current: string[] = [];
+  for (const line of [...cellText(c).split('\n'), '---']) {
+    if (/^[ \t]*---[ \t]*$/.test(line)) {
+      const v = current.join('\n').trim();
+      if (v) variants.push(v);
+      current = [];
+    } else current.push(line);
+  }
+  if (variants.length === 0) return undefined;
+  return variants.length === 1 ? variants[0] : variants;
+}
+
+function parseHandoff(c: RawCell): boolean | 'offer' | undefined {
+  if (typeof c === 'boolean') return c;
+  const t = cellText(c).trim().toLowerCase();
+  if (t === 'true' || t === '是') return true;
+  if (t === 'false' || t === '否') return false;
+  if (t === 'offer') return 'offer';
+  return undefined;
+}
+
+function parseThreshold(c: RawCell): number | undefined {
+  if (typeof c === 'number') return Number.isFinite(c) && c >= 0 && c <= 1 ? c : undefined;
+  const t = cellText(c).trim();
+  const m = /^([+]?(?:\d+(?:\.\d*)?|\.\d+))(%?)$/.exec(t);
+  if (!m) return undefined;
+  const n = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  return Number.isFinite(n) && n >= 0 && n <= 1 ? n : undefined;
+}
+
+/** 0 → A, 25 → Z, 26 → AA */
+function columnLetter(index: number): string {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+// ---------------------------------------------------------------- CSV
+
+/** UTF-8 (BOM or not) if the bytes are valid UTF-8, else GB18030 (a superset of GBK), as Chinese Excel saves. */
+async function decodeCsv(bytes: Buffer): Promise<string> {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    // iconv-lite is pure JS: Node's own TextDecoder has no gb18030 on small-icu builds.
+    const mod = (await import('iconv-lite')) as typeof import('iconv-lite') & { default?: typeof import('iconv-lite') };
+    return (mod.default ?? mod).decode(bytes, 'gb18030').replace(/^\uFEFF/, '');
+  }
+}
+
+/** RFC 4180: `,` between cells, `"` around cells holding `,` `"` or line breaks, `""` for a quote. CRLF, LF or CR end rows. */
+export function parseCsv(text: string): { rows: { row: number; cells: string[] }[]; unclosedQuoteRow?: number } {
+  const rows: { row: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let quoteRow = 0;
+  let row = 1;
+  let i = 0;
+  const n = text.length;
+  const endRow = () => {
+    cells.push(cell);
+    rows.push({ row, cells });
+    cells = [];
+    cell = '';
+    row++;
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && cell === '') {
+      quoted = true;
+      quoteRow = row;
+      i++;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+      i++;
+    } else if (ch === '\r' || ch === '\n') {
+      endRow();
+      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else {
+      // Lenient with stray quotes (`ab"c`, `"a"b`): kept as text, as Excel does.
+      cell += ch;
+      i++;
+    }
+  }
+  if (quoted) return { rows, unclosedQuoteRow: quoteRow };
+  if (cell !== '' || cells.length > 0) endRow();
+  return { rows };
+}
+
+/** Excel runs cells starting with = + - @ as formulas: written CSV cells get a `'` in front, taken off on reading. */
+const FORMULA_START = /^'*[=+\-@]/;
+function guardCsvCell(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+function unguardCsvCell(s: string): string {
+  return s.startsWith("'") && FORMULA_START.test(s) ? s.slice(1) : s;
+}
+
+function csvCell(s: string): string {
+  const t = guardCsvCell(s);
+  return /[",\r\n]|^\s|\s$/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+// ---------------------------------------------------------------- XLSX
+
+let excelModule: ExcelJsModule | undefined;
+async function loadExcelJs(): Promise<ExcelJsModule> {
+  if (!excelModule) {
+    const mod = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
+    excelModule = mod.default ?? mod;
+  }
+  return excelModule;
+}
+
+async function readXlsxRows(file: string): Promise<RawRow[]> {
+  const ExcelJS = await loadExcelJs();
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return [];
+  const rows: RawRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (r, rowNumber) => {
+    const cells: RawCell[] = [];
+    for (let c = 1; c <= r.cellCount; c++) cells.push(xlsxCell(r.getCell(c).value));
+    rows.push({ row: rowNumber, cells });
+  });
+  return rows;
+}
+
+function xlsxCell(v: CellValue): RawCell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('error' in v) return { error: String(v.error) };
+    if ('richText' in v) return v.richText.map((t) => t.text).join('');
+    if ('formula' in v || 'sharedFormula' in v) return xlsxCell((v as { result?: CellValue }).result ?? null);
+    if ('hyperlink' in v) {
+      const t = (v as { text?: unknown }).text;
+      return typeof t === 'string' ? t : t && typeof t === 'object' && 'richText' in t ? (t as { richText: { text: string }[] }).richText.map((x) => x.text).join('') : String(v.hyperlink);
+    }
+  }
+  return String(v);
+}
+
+// ---------------------------------------------------------------- writing
+
+/** The cell text of each field of an FAQ (undefined: nothing to write). */
+function faqCells(faq: KefuFaq | FaqInput): Record<Field, string | number | undefined> {
+  const list = (items: string[] | undefined, field: Field) => {
+    if (!items || items.length === 0) return undefined;
+    const joined = items.join('\n');
+    // One item holding `|` would be split on reading: a trailing line break marks the cell as one-per-line.
+    return items.length === 1 && PIPE_LISTS.has(field) && joined.includes('|') ? `${joined}\n` : joined;
+  };
+  return {
+    id: faq.id,
+    category: faq.category || undefined,
+    question: faq.question,
+    similar: list(faq.similar, 'similar'),
+    answer: Array.isArray(faq.answer) ? faq.answer.join('\n---\n') : faq.answer,
+    keywords: list(faq.keywords, 'keywords'),
+    required: list(faq.required, 'required'),
+    patterns: list(faq.patterns, 'patterns'),
+    tags: list(faq.tags, 'tags'),
+    handoff: faq.handoff === undefined ? undefined : String(faq.handoff),
+    priority: faq.priority,
+    threshold: faq.threshold,
+  };
+}
+
+/**
+ * Write the KB's FAQs as a spreadsheet: `.csv` (UTF-8 with BOM, CRLF, as Excel expects) or
+ * `.xlsx` (one header row, wrapped multi-line cells). Besides id, question and answer, only
+ * the columns some FAQ uses are written.
+ */
+export async function writeSpreadsheet(kb: KnowledgeBase, file: string): Promise<void> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.csv' && ext !== '.xlsx') {
+    throw new KefuError('unsupported-file', `kefu: cannot write "${file}": expected a .csv or .xlsx file name`);
+  }
+  const rows = kb.faqs.map(faqCells);
+  const fields = SPREADSHEET_FIELDS.filter((f) => REQUIRED_COLUMNS.includes(f) || rows.some((r) => r[f] !== undefined));
+  if (ext === '.csv') {
+    const lines = [fields.join(','), ...rows.map((r) => fields.map((f) => csvCell(r[f] === undefined ? '' : String(r[f]))).join(','))];
+    await writeFile(file, `\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+    return;
+  }
+  const ExcelJS = await loadExcelJs();
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'kefu';
+  const sheet = workbook.addWorksheet('FAQ', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const maxWidth: Partial<Record<Field, number>> = { answer: 80, question: 40, similar: 40, patterns: 40 };
+  sheet.columns = fields.map((f) => {
+    const longest = Math.max(displayWidth(f), ...rows.map((r) => Math.max(0, ...String(r[f] ?? '').split('\n').map(displayWidth))));
+    return {
+      header: f,
+      key: f,
+      width: Math.min(Math.max(longest + 2, 8), maxWidth[f] ?? 30),
+      style: { alignment: { wrapText: true, vertical: 'top' }, ...(f === 'threshold' ? {} : { numFmt: '@' }) },
+    };
+  });
+  for (const r of rows) sheet.addRow(Object.fromEntries(fields.map((f) => [f, r[f] ?? null])));
+  const head = sheet.getRow(1);
+  head.font = { bold: true };
+  head.alignment = { vertical: 'middle' };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: fields.length } };
+  await workbook.xlsx.writeFile(file);
+}
+
+/** Columns as Excel counts them: CJK and other wide characters take two. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+// ---------------------------------------------------------------- YAML KB files
+
+export interface ImportToKbFilesOptions {
+  /** Replace files that already exist. Default false: throw instead. */
+  overwrite?: boolean;
+}
+
+const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar', 'answer', 'keywords', 'required', 'patterns', 'handoff', 'priority', 'threshold', 'tags'];
+
+/**
+ * Write FAQs as YAML KB files in `outDir`: one `<category>.yaml` per category, FAQs without
+ * one in `faqs.yaml`. Returns the paths written. Throws a KefuError naming the file if one
+ * exists already, unless `{ overwrite: true }`; nothing is written then.
+ */
+export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string, options: ImportToKbFilesOptions = {}): Promise<string[]> {
+  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
+  for (const faq of faqs) {
+    const name = `${fileNameFor(faq.category)}.yaml`;
+    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { name, faqs: [] }));
+    g.faqs.push(faq);
+  }
+  const targets = [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
+  if (!options.overwrite) {
+    for (const t of targets) {
+      if (await exists(t.file)) {
+        throw new KefuError('file-exists', `kefu: "${t.file}" already exists; pass { overwrite: true } to replace it, or import into an empty folder`);
+      }
+    }
+  }
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const t of targets) {
+    const doc = new Document({ faqs: t.faqs.map(orderedFaq) });
+    doc.commentBefore = ' Imported from a spreadsheet by kefu.';
+    const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
+    await writeFile(t.file, text, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
+    written.push(t.file);
+  }
+  return written;
+}
+
+function orderedFaq(faq: FaqInput): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of FAQ_KEY_ORDER) {
+    const v = (faq as Record<string, unknown>)[key];
+    if (v === undefined || (Array.isArray(v) && v.length === 0 && key !== 'answer')) continue;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** A category as a file name: no path separators or characters Windows refuses. */
+function fileNameFor(category: string | undefined): string {
+  const name = (category ?? '')
+    .trim()
+    .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-')
+    .replace(/^[.\s-]+|[.\s]+$/g, '');
+  if (!name || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(name)) return name ? `${name}-faqs` : 'faqs';
+  return name;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file, fsConstants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -17,6 +17,7 @@ import { readKnowledgeBase } from '../node/load-kb.js';
 import { createMatcher } from '../index.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
+import { renderEvalReport, sweepThresholds } from '../node/eval-report.js';
 
 class UsageError extends Error {}
 
@@ -30,6 +31,7 @@ Commands:
   match <kb>                pure matching: one JSON line per stdin line (for CI pipelines)
   validate <kb>             check KB files: schema, duplicate ids and questions, patterns
   test <kb> --cases <file…> run test cases and gate on accuracy
+  eval <kb> --cases <file…> sweep thresholds, write an HTML report with a plot and a recommendation
   build <kb> --out <file>   write a prebuilt index (browsers, fast cold starts)
   schema                    print the JSON Schema of KB files
 
@@ -76,6 +78,15 @@ in a run saved with --save-baseline.
 Examples:
   kefu test knowledge-base --cases test/cases/*.yaml
   kefu test knowledge-base --cases test/cases --min-accuracy 0.95 --junit junit.xml`,
+  eval: `Usage: kefu eval <kb> --cases <file…> [--out report.html]
+
+Matches every case once, sweeps the answer threshold from 0 to 1 (clarify at half of it)
+and writes a self-contained HTML report: accuracy, answer, wrong-answer, clarify and
+fallback rates against the threshold, the recommended setting as YAML to paste into the
+KB, and the worst cases. Default --out: kefu-eval.html.
+
+Example:
+  kefu eval knowledge-base --cases test/cases --out eval.html`,
   build: `Usage: kefu build <kb> --out <index.json>
 
 Builds the index once and saves it as JSON; createBot/createMatcher load it without
@@ -100,6 +111,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
   build: { ...COMMON, out: { type: 'string' } },
+  eval: { ...COMMON, cases: { type: 'string', multiple: true }, out: { type: 'string' } },
   schema: { ...COMMON },
 };
 
@@ -140,6 +152,8 @@ async function main(argv: string[]): Promise<number> {
       return runTests(kb, [...((values.cases as string[]) ?? []), ...positionals.slice(1)], values);
     case 'build':
       return build(kb, values);
+    case 'eval':
+      return evaluate(kb, [...((values.cases as string[]) ?? []), ...positionals.slice(1)], values);
     case 'schema':
       console.log(JSON.stringify(knowledgeBaseJsonSchema(), null, 2));
       return 0;
@@ -319,6 +333,20 @@ async function expandCaseFiles(items: string[]): Promise<string[]> {
     } else out.push(item);
   }
   return out;
+}
+
+async function evaluate(kb: string, caseFiles: string[], values: Record<string, unknown>): Promise<number> {
+  if (caseFiles.length === 0) throw new UsageError(`--cases <file…> is required\n\n${HELP.eval}`);
+  const files = await expandCaseFiles(caseFiles);
+  const matcher = await loadMatcher(kb, values);
+  const cases = await loadCaseFiles(files, new Set(matcher.kb.faqs.map((f) => f.id)));
+  const sweep = sweepThresholds(matcher, cases);
+  const out = (values.out as string | undefined) ?? 'kefu-eval.html';
+  await writeFile(out, renderEvalReport(sweep, { kb, cases: files, date: new Date().toISOString().slice(0, 19).replace('T', ' '), segmenter: matcher.segmenterName }));
+  const r = sweep.recommended;
+  const c = sweep.current;
+  console.log(`✓ ${out}: ${cases.length} cases; accuracy ${c.accuracy.toFixed(3)} at the current thresholds (answer ${c.thresholds.answer}), ${r.accuracy.toFixed(3)} at the recommended answer ${r.thresholds.answer}, clarify ${r.thresholds.clarify}`);
+  return 0;
 }
 
 async function build(kb: string, values: Record<string, unknown>): Promise<number> {

@@ -27,7 +27,13 @@ export interface IndexedEntry {
   sentences: number[];
 }
 
+/**
+ * The inverted index in one flat block (CSR): feature f's postings are
+ * `docs[start[f]] … docs[start[f + 1] - 1]`, ascending, with their weights alongside.
+ * One pair of typed arrays instead of one per feature keeps the per-question loop in cache.
+ */
 export interface Postings {
+  start: Int32Array;
   docs: Int32Array;
   weights: Float32Array;
 }
@@ -95,18 +101,19 @@ export function dotSparse(a: SparseVector, b: SparseVector): number {
   return s;
 }
 
-export function buildPostings(sentences: readonly SparseVector[], featureCount: number): Postings[] {
-  const counts = new Int32Array(featureCount);
-  for (const s of sentences) for (const f of s.feats) counts[f]++;
-  const postings: Postings[] = Array.from({ length: featureCount }, (_, f) => ({ docs: new Int32Array(counts[f]), weights: new Float32Array(counts[f]) }));
-  const fill = new Int32Array(featureCount);
+export function buildPostings(sentences: readonly SparseVector[], featureCount: number): Postings {
+  const start = new Int32Array(featureCount + 1);
+  for (const s of sentences) for (const f of s.feats) start[f + 1]++;
+  for (let f = 0; f < featureCount; f++) start[f + 1] += start[f];
+  const fill = start.slice(0, featureCount);
+  const docs = new Int32Array(start[featureCount]);
+  const weights = new Float32Array(start[featureCount]);
   sentences.forEach((s, d) => {
     for (let i = 0; i < s.feats.length; i++) {
-      const f = s.feats[i];
-      const at = fill[f]++;
-      postings[f].docs[at] = d;
-      postings[f].weights[at] = s.weights[i];
+      const at = fill[s.feats[i]]++;
+      docs[at] = d;
+      weights[at] = s.weights[i];
     }
   });
-  return postings;
+  return { start, docs, weights };
 }

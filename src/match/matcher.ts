@@ -147,7 +147,7 @@ export class KefuMatcher {
   /** Naive Bayes over character and pinyin features: per FAQ, sorted feature ids and counts. */
   private nb: { feats: Int32Array; counts: Int32Array; total: number }[] = [];
   private nbVocab = 1;
-  private postings: Postings[] = [];
+  private postings: Postings = { start: new Int32Array(1), docs: new Int32Array(), weights: new Float32Array() };
   private dfCap = 0;
   private patterns: { entry: number; pattern: CompiledPattern }[] = [];
   private required: (string[][] | undefined)[] = [];
@@ -155,6 +155,10 @@ export class KefuMatcher {
   private model: CalibrationModel = DEFAULT_MODEL;
   private softmax: SoftmaxClassifier | undefined;
   private acc = new Float64Array();
+  /** The current query's weights by feature id (dense; cleared after each question). */
+  private qdense = new Float64Array();
+  /** Whether each feature is one the naive Bayes classifier reads. */
+  private nbFeature: boolean[] = [];
   /** Normalized, space-free text of each question, for fuse.js. */
   private compacts: string[] = [];
   /** Share of each question's squared norm in pinyin features, to score pinyin-only input by pinyin alone. */
@@ -251,7 +255,7 @@ export class KefuMatcher {
 
   /** A JSON-safe snapshot: KB, features and the fitted calibration. Load with `KefuMatcher.fromJSON`. */
   toJSON(): SerializedIndex {
-    const df = this.postings.map((p) => p.docs.length);
+    const df = Array.from({ length: this.featureKeys.length }, (_, f) => this.df(f));
     return {
       format: INDEX_FORMAT,
       version: INDEX_VERSION,
@@ -382,12 +386,17 @@ export class KefuMatcher {
     return FAMILY_WEIGHTS[familyOf(this.featureKeys[id])] * tfWeight(tf) * this.idf[id];
   }
 
+  /** Document frequency: how many questions contain feature f. */
+  private df(f: number): number {
+    return this.postings.start[f + 1] - this.postings.start[f];
+  }
+
   private install(sentences: IndexedSentence[]): void {
     this.sentences = sentences;
     const byEntry: number[][] = this.kb.faqs.map(() => []);
     sentences.forEach((s, i) => byEntry[s.entry].push(i));
     this.entries = byEntry.map((ids) => ({ sentences: ids }));
-    const nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0]));
+    const nbFeature = (this.nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0])));
     this.nbVocab = Math.max(1, nbFeature.filter(Boolean).length);
     this.nb = byEntry.map((ids) => {
       const counts = new Map<number, number>();
@@ -405,6 +414,7 @@ export class KefuMatcher {
       return Math.sqrt(sq) || 1;
     });
     this.acc = new Float64Array(sentences.length);
+    this.qdense = new Float64Array(this.featureKeys.length);
   }
 
   private compileRules(synonyms: SynonymTable): void {
@@ -436,16 +446,19 @@ export class KefuMatcher {
     const v = this.sentences[i];
     const acc = this.acc;
     const touched: number[] = [];
-    const order = Array.from(v.feats.keys()).sort((a, b) => this.postings[v.feats[a]].docs.length - this.postings[v.feats[b]].docs.length);
+    const order = Array.from(v.feats.keys()).sort((a, b) => this.df(v.feats[a]) - this.df(v.feats[b]));
+    const { start, docs, weights } = this.postings;
     let spent = 0;
     for (const j of order) {
-      const p = this.postings[v.feats[j]];
-      if (spent > 0 && spent + p.docs.length > POSTINGS_BUDGET) break;
-      spent += p.docs.length;
-      for (let n = 0; n < p.docs.length; n++) {
-        const d = p.docs[n];
+      const f = v.feats[j];
+      const n = this.df(f);
+      if (spent > 0 && spent + n > POSTINGS_BUDGET) break;
+      spent += n;
+      const w = v.weights[j];
+      for (let k = start[f], end = start[f + 1]; k < end; k++) {
+        const d = docs[k];
         if (acc[d] === 0) touched.push(d);
-        acc[d] += v.weights[j] * p.weights[n];
+        acc[d] += w * weights[k];
       }
     }
     const top = topByScore(touched, acc, 4 * k);
@@ -537,10 +550,11 @@ export class KefuMatcher {
 
   /** Is feature f only known through the held-out question(s)? Then, for an honest fit, it is unknown. */
   private onlyInExcluded(f: number, exclude: Exclude): boolean {
-    const docs = this.postings[f].docs;
-    if (exclude.sentence !== undefined) return docs.length === 1 && docs[0] === exclude.sentence;
-    if (exclude.entry === undefined || docs.length > this.entries[exclude.entry].sentences.length) return false;
-    for (const d of docs) if (this.sentences[d].entry !== exclude.entry) return false;
+    const { start, docs } = this.postings;
+    const n = this.df(f);
+    if (exclude.sentence !== undefined) return n === 1 && docs[start[f]] === exclude.sentence;
+    if (exclude.entry === undefined || n > this.entries[exclude.entry].sentences.length) return false;
+    for (let k = start[f]; k < start[f + 1]; k++) if (this.sentences[docs[k]].entry !== exclude.entry) return false;
     return true;
   }
 
@@ -569,7 +583,7 @@ export class KefuMatcher {
     }
     norm = Math.sqrt(norm) || 1;
     for (const [id, w] of weights) weights.set(id, w / norm);
-    const known = [...weights.keys()].sort((a, b) => this.postings[a].docs.length - this.postings[b].docs.length);
+    const known = [...weights.keys()].sort((a, b) => this.df(a) - this.df(b));
     return { analysis, weights, known, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
   }
 
@@ -579,6 +593,15 @@ export class KefuMatcher {
 
   private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {
     const q = this.queryVector(text, exclude);
+    for (const [f, w] of q.weights) this.qdense[f] = w;
+    try {
+      return this.scoreQuery(q, exclude);
+    } finally {
+      for (const f of q.weights.keys()) this.qdense[f] = 0;
+    }
+  }
+
+  private scoreQuery(q: QueryVector, exclude: Exclude): { query: QueryVector; scored: Scored[] } {
     if (q.weights.size === 0 && !this.patterns.length) return { query: q, scored: [] };
 
     // 1. Candidate questions from the inverted index: rarest features first, until a budget
@@ -586,16 +609,17 @@ export class KefuMatcher {
     //    count through the exact rescoring of the candidates they found.
     const acc = this.acc;
     const touched: number[] = [];
+    const { start, docs, weights } = this.postings;
     let spent = 0;
     for (const f of q.known) {
-      const p = this.postings[f];
-      if (spent > 0 && (p.docs.length > this.dfCap || spent + p.docs.length > POSTINGS_BUDGET)) break;
-      spent += p.docs.length;
+      const n = start[f + 1] - start[f];
+      if (spent > 0 && (n > this.dfCap || spent + n > POSTINGS_BUDGET)) break;
+      spent += n;
       const w = q.weights.get(f)!;
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i];
+      for (let k = start[f], end = start[f + 1]; k < end; k++) {
+        const d = docs[k];
         if (acc[d] === 0) touched.push(d);
-        acc[d] += w * p.weights[i];
+        acc[d] += w * weights[k];
       }
     }
     const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES) : touched;
@@ -669,7 +693,10 @@ export class KefuMatcher {
 
   /** Cosine of question d with the query; for pinyin-only input, over the pinyin features alone. */
   private cosine(d: number, q: QueryVector): number {
-    const dot = dotWithQuery(this.sentences[d], q.weights);
+    const v = this.sentences[d];
+    const qd = this.qdense;
+    let dot = 0;
+    for (let i = 0; i < v.feats.length; i++) dot += qd[v.feats[i]] * v.weights[i];
     return q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
   }
 
@@ -680,6 +707,7 @@ export class KefuMatcher {
    */
   private classify(candidates: Scored[], queryFeats: number[], exclude: Exclude): void {
     const alpha = 0.1;
+    const logAlpha = Math.log(alpha);
     const held = exclude.sentence === undefined ? undefined : this.sentences[exclude.sentence];
     let max = -Infinity;
     const ll: number[] = [];
@@ -687,6 +715,14 @@ export class KefuMatcher {
       const nb = this.nb[c.entry];
       let total = nb.total;
       const own = held && held.entry === c.entry;
+      if (!own) {
+        // Σ over query features of log(count + α) − denom, walking only the FAQ's own features.
+        let s = queryFeats.length * (logAlpha - Math.log(total + alpha * this.nbVocab));
+        for (let i = 0; i < nb.feats.length; i++) if (this.qdense[nb.feats[i]] !== 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
+        ll.push(s);
+        if (s > max) max = s;
+        continue;
+      }
       if (own) for (const f of held.feats) if (indexOf(nb.feats, f) >= 0) total--;
       const denom = Math.log(total + alpha * this.nbVocab);
       let s = 0;

@@ -18,7 +18,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Document } from 'yaml';
+import { Document, isNode, isSeq } from 'yaml';
 import { KefuError, type KefuProblem, type KefuProblemCode } from '../errors.js';
 import { closest } from '../kb/parse.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../kb/schema.js';
@@ -539,6 +539,8 @@ export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string,
   for (const t of targets) {
     const doc = new Document({ faqs: t.faqs.map(orderedFaq) });
     doc.commentBefore = ' Imported from a spreadsheet by kefu.';
+    const list = doc.get('faqs');
+    if (isSeq(list)) list.items.forEach((item, i) => i > 0 && isNode(item) && (item.spaceBefore = true));
     const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
     await writeFile(t.file, text, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
     written.push(t.file);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, repoRoot, sampleKb, tempKb } from '../helpers';
@@ -94,6 +94,34 @@ describe('kefu test', () => {
   });
 });
 
+describe('kefu test --baseline', () => {
+  it('fails when accuracy drops below a saved run', () => {
+    const dir = tempKb({ 'cases.yaml': 'cases:\n  - question: 怎么退货\n    expect: return-apply\n  - question: 怎么退货呀\n    expect: invoice-apply\n' });
+    const cases = path.join(dir, 'cases.yaml');
+    const saved = path.join(dir, 'baseline.json');
+    writeFileSync(saved, JSON.stringify({ accuracy: 0.9 }));
+    const r = kefu(['test', sampleKb, '--cases', cases, '--min-accuracy', '0.5', '--baseline', saved]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('baseline 0.900: accuracy dropped');
+    const again = path.join(dir, 'now.json');
+    expect(kefu(['test', sampleKb, '--cases', cases, '--min-accuracy', '0.5', '--save-baseline', again]).code).toBe(0);
+    expect(kefu(['test', sampleKb, '--cases', cases, '--min-accuracy', '0.5', '--baseline', again]).code).toBe(0);
+  });
+});
+
+describe('kefu eval', () => {
+  it('writes a self-contained HTML report with the plot and a recommended setting', () => {
+    const dir = tempKb({});
+    const out = path.join(dir, 'eval.html');
+    const r = kefu(['eval', sampleKb, '--cases', path.join(repoRoot, 'test/cases/paraphrase.yaml'), path.join(repoRoot, 'test/cases/out-of-scope.yaml'), '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/recommended answer 0\.\d+/);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toMatch(/thresholds: \{ answer: 0\.\d+, clarify: 0\.\d+ \}/);
+  });
+});
+
 describe('kefu chat', () => {
   it('answers piped lines as one conversation; --json prints reply objects', () => {
     const r = kefu(['chat', sampleKb, '--json'], '你好\n怎么退货\n转人工\n');
@@ -125,7 +153,7 @@ describe('usage errors', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['chat', 'match', 'validate', 'test', 'build', 'schema']) {
+    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'schema']) {
       const r = kefu([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: kefu ${cmd}`);

@@ -46,7 +46,7 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
  * // reply.type: 'answer' | 'clarify' | 'fallback' | 'handoff' | 'small-talk'
  */
 export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot> {
-  const { knowledgeBase, variables, smallTalk, emotionThreshold, messages, ...matcherOptions } = options;
-  const matcher = await createMatcher(knowledgeBase, matcherOptions);
-  return new KefuBot(matcher, { variables, smallTalk, emotionThreshold, messages });
+  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, ...botOptions } = options;
+  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate });
+  return new KefuBot(matcher, botOptions);
 }

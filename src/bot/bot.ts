@@ -1,46 +1,86 @@
 /**
- * The bot: a matcher plus the conversation layer (small talk, requests for a human,
- * negative emotion, FAQs flagged for handoff, answer variables). Browser-safe.
+ * The bot: a matcher plus the conversation layer. Per session it keeps the transcript,
+ * failures in a row and the handoff state machine:
+ *
+ *   bot ──(request · failures · anger · flagged FAQ)──▶ waiting ──(agent accepts/replies)──▶ human
+ *    ▲                                                    │                                   │
+ *    └──────────────(no agent within agentWaitMs)─────────┘◀──────────(handback)──────────────┘
+ *
+ * While a session is waiting or with a human the bot stays silent (`with-human` replies)
+ * and relays the customer's words through the `customer-message` event. Browser-safe.
  */
 import EventEmitter from 'eventemitter3';
 import { KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
-import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type SmallTalkKind } from './triggers.js';
+import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
+import { StatsRecorder, type KefuStats } from './stats.js';
+import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
 
-export type HandoffReason = 'explicit-request' | 'negative-emotion' | 'faq-flagged';
+export type HandoffReason = KefuHandoffReason;
 
 export interface KefuBotOptions {
-  /** Values for `{name}` variables in answers, e.g. `{ shopName: '小店' }`. */
+  /** Values for `{name}` variables in answers, e.g. `{ shopName: '小店' }` (the KB's `variables` are defaults). */
   variables?: Record<string, string>;
+  /** Per-session variables (set with `ask(…, { variables })`) and their defaults, e.g. `{ userName: '亲' }`. */
+  sessionVariables?: Record<string, string>;
   /** Replace or extend the built-in small-talk replies. `false` switches small talk off. */
   smallTalk?: Partial<Record<SmallTalkKind, string>> | false;
   /** Emotion intensity (0..1) at which the bot hands over. Default 0.5. */
   emotionThreshold?: number;
+  /** Fallback/clarify replies in a row before handing over. Default 2; 0 never. */
+  maxFailures?: number;
   /** Reply texts. */
   messages?: Partial<KefuBotMessages>;
+  /** Where sessions live. Default: in memory, 30 minutes TTL, 10,000 sessions at most. */
+  sessions?: KefuSessionStore;
+  /**
+   * Called (and awaited) for every handoff: put the conversation in your agents' queue.
+   * If it throws or takes longer than `handoffTimeoutMs`, the customer is told, the request
+   * is kept and delivery is retried on the customer's next message or `retryHandoffs()`.
+   */
+  onHandoff?: (event: KefuHandoffEvent) => void | Promise<void>;
+  /** Default 5,000 ms. */
+  handoffTimeoutMs?: number;
+  /** How long a customer waits for an agent before the bot apologises and offers to take a message. Default 120,000 ms. */
+  agentWaitMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
 }
 
 export interface KefuBotMessages {
   fallback: string;
   clarify: string;
   handoff: string;
+  handoffFailed: string;
+  noAgent: string;
+  handback: string;
 }
 
 export const DEFAULT_MESSAGES: KefuBotMessages = {
   fallback: '抱歉，这个问题我暂时无法回答。您可以换个说法，或者说“转人工”联系人工客服。',
   clarify: '您是想问：',
   handoff: '正在为您转接人工客服，请稍候…',
+  handoffFailed: '抱歉，转接人工客服暂时没有成功。您的请求已记录，客服会尽快联系您。',
+  noAgent: '抱歉，目前人工客服都在忙。您可以留言（问题和联系方式），客服上线后会第一时间回复您；也可以继续问我。',
+  handback: '人工客服已结束服务，如还有问题可以继续问我。',
 };
 
 export interface KefuAskOptions {
   sessionId?: string;
+  channel?: string;
+  user?: KefuSession['user'];
+  /** Per-session variables, e.g. `{ userName: '张先生' }`; must be declared in `sessionVariables`. */
+  variables?: Record<string, string>;
 }
 
 interface ReplyBase {
+  sessionId: string;
+  /** The bot turn this reply is (for `feedback`); the customer's turn for `with-human`. */
+  turnId: string;
   /** What the customer wrote. */
   input: string;
-  /** What the bot says. */
+  /** What the bot says ('' while a human holds the conversation). */
   text: string;
 }
 
@@ -54,106 +94,343 @@ export type KefuReply =
       type: 'handoff';
       reason: HandoffReason;
       priority: FaqPriority;
-      /** The FAQ answered before handing over (reason 'faq-flagged'). */
+      /** The FAQ answered before handing over (reason 'faq-flagged'), else null. */
       id: string | null;
-      emotion: { intensity: number; cues: string[] };
-    });
+      emotion: EmotionReading;
+      /** Whether the host's `onHandoff` accepted the request (false: kept and retried). */
+      delivered: boolean;
+    })
+  | (ReplyBase & { type: 'with-human'; waiting: boolean });
+
+export interface KefuSuggestion extends KefuCandidate {
+  answer: string;
+}
 
 export interface KefuHandoffEvent {
   sessionId: string;
   reason: HandoffReason;
   priority: FaqPriority;
-  emotion: { intensity: number; cues: string[] };
+  emotion: EmotionReading;
+  /** The customer's message that triggered it. */
   text: string;
-  suggestions: KefuCandidate[];
+  channel?: string;
+  user?: KefuSession['user'];
+  transcript: KefuTurn[];
+  /** The KB's best answers for the agent (the same KB serves bot and humans). */
+  suggestions: KefuSuggestion[];
+  attempt: number;
 }
 
 export interface KefuBotEvents {
   handoff: (event: KefuHandoffEvent) => void;
-  reply: (reply: KefuReply, sessionId: string) => void;
+  'handoff-failed': (event: { sessionId: string; attempt: number; error: string }) => void;
+  'handoff-timeout': (event: { sessionId: string; waitedMs: number }) => void;
+  'customer-message': (event: { sessionId: string; turn: KefuTurn; waiting: boolean }) => void;
+  'agent-message': (event: { sessionId: string; turn: KefuTurn; agentId?: string }) => void;
+  handback: (event: { sessionId: string }) => void;
+  reply: (reply: KefuReply) => void;
+  feedback: (event: { sessionId: string; turnId: string; vote: 'up' | 'down'; faqId?: string | null }) => void;
 }
+
+const PRIORITY_RANK: Record<FaqPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+const CHOICE = /^(?:第)?([1-3一二三])(?:个|条|项)?$/;
 
 export class KefuBot extends EventEmitter<KefuBotEvents> {
   readonly matcher: KefuMatcher;
-  private readonly options: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk'>> & { smallTalk: Partial<Record<SmallTalkKind, string>> | false; messages: KefuBotMessages };
+  readonly sessions: KefuSessionStore;
+  private readonly opt: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk' | 'onHandoff' | 'sessions'>> & {
+    smallTalk: Partial<Record<SmallTalkKind, string>> | false;
+    messages: KefuBotMessages;
+    onHandoff?: KefuBotOptions['onHandoff'];
+  };
+  private readonly recorder = new StatsRecorder();
 
   constructor(matcher: KefuMatcher, options: KefuBotOptions = {}) {
     super();
     this.matcher = matcher;
-    this.options = {
+    this.sessions = options.sessions ?? new MemorySessionStore({ now: options.now });
+    this.opt = {
       variables: { ...matcher.kb.variables, ...options.variables },
+      sessionVariables: options.sessionVariables ?? {},
       smallTalk: options.smallTalk === false ? false : { ...DEFAULT_SMALL_TALK, ...options.smallTalk },
       emotionThreshold: options.emotionThreshold ?? 0.5,
+      maxFailures: options.maxFailures ?? 2,
       messages: { ...DEFAULT_MESSAGES, ...options.messages },
+      onHandoff: options.onHandoff,
+      handoffTimeoutMs: options.handoffTimeoutMs ?? 5000,
+      agentWaitMs: options.agentWaitMs ?? 120_000,
+      now: options.now ?? Date.now,
     };
     this.checkVariables();
   }
 
   /**
-   * Answer one customer message.
+   * Answer one customer message in its conversation.
    * @example
    * const reply = await bot.ask('这件衣服可以退货吗', { sessionId: 'u-42' });
    * if (reply.type === 'answer') show(reply.text);
    */
   async ask(text: string, options: KefuAskOptions = {}): Promise<KefuReply> {
     const sessionId = options.sessionId ?? 'default';
-    const reply = this.reply(text, sessionId);
-    this.emit('reply', reply, sessionId);
+    const now = this.opt.now();
+    const session = (await this.sessions.get(sessionId)) ?? newSession(sessionId, now, { channel: options.channel, user: options.user });
+    if (options.variables) {
+      for (const k of Object.keys(options.variables)) {
+        if (!(k in this.opt.sessionVariables)) throw new KefuError('undeclared-variable', `kefu: session variable "${k}" is not declared; add it to createBot({ sessionVariables: { ${k}: '<default>' } })`);
+      }
+      session.variables = { ...session.variables, ...options.variables };
+    }
+    session.updatedAt = now;
+    const customer = this.addTurn(session, { role: 'customer', text });
+    const reply = await this.respond(session, text, customer);
+    await this.sessions.set(session);
+    this.emit('reply', reply);
     return reply;
   }
 
-  private reply(input: string, sessionId: string): KefuReply {
-    const emotion = readEmotion(input);
-    if (asksForHuman(input)) return this.handoff(input, sessionId, 'explicit-request', 'normal', null, emotion, this.matcher.match(input));
-    if (emotion.intensity >= this.options.emotionThreshold) {
-      return this.handoff(input, sessionId, 'negative-emotion', emotion.intensity >= 0.75 ? 'high' : 'normal', null, emotion, this.matcher.match(input));
+  private async respond(s: KefuSession, input: string, customer: KefuTurn): Promise<KefuReply> {
+    const base = { sessionId: s.id, input };
+    if (s.mode !== 'bot') {
+      const waited = this.opt.now() - (s.handoff?.requestedAt ?? s.updatedAt);
+      if (s.mode === 'waiting' && waited > this.opt.agentWaitMs) {
+        s.mode = 'bot';
+        s.handoff = undefined;
+        s.failures = 0;
+        this.emit('handoff-timeout', { sessionId: s.id, waitedMs: waited });
+        return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.noAgent, s), id: null, confidence: 0, candidates: [] }, 'fallback');
+      }
+      if (s.mode === 'waiting' && s.handoff && !s.handoff.delivered) await this.deliver(s, input, readEmotion(input));
+      this.emit('customer-message', { sessionId: s.id, turn: customer, waiting: s.mode === 'waiting' });
+      this.recorder.record({ at: this.opt.now(), kind: 'with-human' });
+      return { ...base, type: 'with-human', turnId: customer.id, text: '', waiting: s.mode === 'waiting' };
     }
-    const kind = this.options.smallTalk ? detectSmallTalk(input) : undefined;
-    if (kind && this.options.smallTalk) return { type: 'small-talk', kind, input, text: this.fill(this.options.smallTalk[kind] ?? DEFAULT_SMALL_TALK[kind]) };
 
-    const m = this.matcher.match(input);
+    const emotion = readEmotion(input);
+    if (asksForHuman(input)) return this.handoff(s, input, 'explicit-request', 'normal', null, emotion);
+    if (emotion.intensity >= this.opt.emotionThreshold) {
+      return this.handoff(s, input, 'negative-emotion', emotion.intensity >= 0.75 ? 'high' : 'normal', null, emotion);
+    }
+    const kind = this.opt.smallTalk ? detectSmallTalk(input) : undefined;
+    if (kind && this.opt.smallTalk) {
+      return this.botSays(s, { ...base, type: 'small-talk', kind, text: this.fill(this.opt.smallTalk[kind] ?? DEFAULT_SMALL_TALK[kind], s) }, 'small-talk');
+    }
+
+    // "2" / "第二个" after a "did you mean" list picks that FAQ.
+    const choice = s.offered && CHOICE.exec(input.trim());
+    let m: KefuMatch;
+    if (choice) {
+      const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
+      const id = s.offered![k];
+      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input);
+    } else m = this.matcher.match(input);
+    s.offered = undefined;
+
     if (m.type === 'answer') {
       const faq = this.matcher.faq(m.id)!;
-      if (faq.handoff === true) {
-        return this.handoff(input, sessionId, 'faq-flagged', faq.priority ?? 'normal', faq, emotion, m);
-      }
+      s.failures = 0;
+      s.lastFaqId = faq.id;
+      if (faq.handoff === true) return this.handoff(s, input, 'faq-flagged', faq.priority ?? 'normal', faq, emotion, m);
       const offer = faq.handoff === 'offer' ? '\n如需进一步帮助，可以说“转人工”。' : '';
-      return { type: 'answer', input, text: this.answerText(faq) + offer, id: m.id, confidence: m.confidence, candidates: m.candidates };
+      return this.botSays(s, { ...base, type: 'answer', text: this.answerText(faq, s) + offer, id: m.id, confidence: m.confidence, candidates: m.candidates }, 'answer');
     }
+    s.failures++;
+    if (this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
     if (m.type === 'clarify') {
-      // Offer the first candidate and those at least half as likely as the clarify threshold.
       const offered = m.candidates.filter((c, i) => i === 0 || c.confidence >= this.matcher.thresholds.clarify / 2);
+      s.offered = offered.map((c) => c.id);
       const list = offered.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
-      return { type: 'clarify', input, text: `${this.options.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered };
+      return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');
     }
-    return { type: 'fallback', input, text: this.fill(this.options.messages.fallback), id: m.id, confidence: m.confidence, candidates: m.candidates };
+    return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.fallback, s), id: m.id, confidence: m.confidence, candidates: m.candidates }, 'fallback');
   }
 
-  private handoff(input: string, sessionId: string, reason: HandoffReason, priority: FaqPriority, faq: KefuFaq | null, emotion: KefuHandoffEvent['emotion'], m: KefuMatch): KefuReply {
-    const text = faq ? `${this.answerText(faq)}\n${this.options.messages.handoff}` : this.options.messages.handoff;
-    this.emit('handoff', { sessionId, reason, priority, emotion, text: input, suggestions: m.candidates });
-    return { type: 'handoff', input, text, reason, priority, id: faq?.id ?? null, emotion };
+  private async handoff(s: KefuSession, input: string, reason: HandoffReason, priority: FaqPriority, faq: KefuFaq | null, emotion: EmotionReading, m?: KefuMatch): Promise<KefuReply> {
+    // The KB's priority for the FAQ the customer is asking about raises the request's priority.
+    const about = faq ?? (m?.id ? this.matcher.faq(m.id) : undefined);
+    if (about?.priority && PRIORITY_RANK[about.priority] > PRIORITY_RANK[priority] && (faq || (m && m.confidence >= this.matcher.thresholds.clarify))) priority = about.priority;
+    s.mode = 'waiting';
+    s.failures = 0;
+    s.handoff = { reason, priority, requestedAt: this.opt.now(), delivered: false, attempts: 0 };
+    const delivered = await this.deliver(s, input, emotion, m);
+    const lead = faq ? `${this.answerText(faq, s)}\n` : '';
+    const text = lead + (delivered ? this.opt.messages.handoff : this.opt.messages.handoffFailed);
+    return this.botSays(s, { sessionId: s.id, input, type: 'handoff', text, reason, priority, id: faq?.id ?? null, emotion, delivered }, 'handoff', { reason, faqId: faq?.id ?? null });
   }
 
-  private answerText(faq: KefuFaq): string {
-    const a = Array.isArray(faq.answer) ? faq.answer[Math.floor(Math.random() * faq.answer.length)] : faq.answer;
-    return this.fill(a);
+  /** Emit the event and await the host's handler (bounded by handoffTimeoutMs). */
+  private async deliver(s: KefuSession, input: string, emotion: EmotionReading, m?: KefuMatch): Promise<boolean> {
+    const h = s.handoff!;
+    h.attempts++;
+    const event: KefuHandoffEvent = {
+      sessionId: s.id,
+      reason: h.reason,
+      priority: h.priority,
+      emotion,
+      text: input,
+      channel: s.channel,
+      user: s.user,
+      transcript: s.turns.map((t) => ({ ...t })),
+      suggestions: this.suggestionsFor(m ?? this.matcher.match(input)),
+      attempt: h.attempts,
+    };
+    if (h.attempts === 1) this.emit('handoff', event);
+    if (!this.opt.onHandoff) {
+      h.delivered = true;
+      return true;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(() => this.opt.onHandoff!(event)),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`onHandoff did not settle within ${this.opt.handoffTimeoutMs} ms`)), this.opt.handoffTimeoutMs))),
+      ]);
+      h.delivered = true;
+      h.lastError = undefined;
+    } catch (err) {
+      h.lastError = err instanceof Error ? err.message : String(err);
+      this.emit('handoff-failed', { sessionId: s.id, attempt: h.attempts, error: h.lastError });
+    } finally {
+      clearTimeout(timer);
+    }
+    return h.delivered;
   }
 
-  private fill(text: string): string {
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => this.options.variables[name] ?? whole);
+  /** Retry every handoff the host's handler has not accepted yet; returns how many got through. */
+  async retryHandoffs(): Promise<number> {
+    let ok = 0;
+    for (const s of (await this.sessions.withHuman?.()) ?? []) {
+      if (s.mode !== 'waiting' || !s.handoff || s.handoff.delivered) continue;
+      const last = [...s.turns].reverse().find((t) => t.role === 'customer');
+      if (await this.deliver(s, last?.text ?? '', readEmotion(last?.text ?? ''))) ok++;
+      await this.sessions.set(s);
+    }
+    return ok;
   }
 
-  /** Every `{variable}` used in an answer must be declared in `variables`. */
+  /** Sessions waiting for or talking with a human, for an agent console. */
+  async handoffQueue(): Promise<KefuSession[]> {
+    const list = (await this.sessions.withHuman?.()) ?? [];
+    return list.sort((a, b) => PRIORITY_RANK[b.handoff?.priority ?? 'normal'] - PRIORITY_RANK[a.handoff?.priority ?? 'normal'] || (a.handoff?.requestedAt ?? 0) - (b.handoff?.requestedAt ?? 0));
+  }
+
+  /** An agent takes the conversation (also implied by their first `agentReply`). */
+  async agentAccept(sessionId: string, agentId?: string): Promise<void> {
+    const s = await this.mustGet(sessionId);
+    s.mode = 'human';
+    if (s.handoff) {
+      s.handoff.acceptedAt = this.opt.now();
+      s.handoff.agentId = agentId;
+    }
+    await this.sessions.set(s);
+  }
+
+  /**
+   * Record an agent's reply (the host sends it to the customer); the bot stays silent until `handback`.
+   * @example
+   * bot.on('customer-message', (e) => agentUi.show(e.sessionId, e.turn.text));
+   * await bot.agentReply('u-42', '您好，我是客服小王，马上为您处理。', 'agent-7');
+   */
+  async agentReply(sessionId: string, text: string, agentId?: string): Promise<KefuTurn> {
+    const s = await this.mustGet(sessionId);
+    if (s.mode === 'bot') throw new KefuError('not-with-human', `kefu: session "${sessionId}" is not handed over to a human; nothing to reply to`);
+    if (s.mode === 'waiting') {
+      s.mode = 'human';
+      if (s.handoff) Object.assign(s.handoff, { acceptedAt: this.opt.now(), agentId, delivered: true });
+    }
+    s.updatedAt = this.opt.now();
+    const turn = this.addTurn(s, { role: 'agent', text });
+    await this.sessions.set(s);
+    this.emit('agent-message', { sessionId, turn, agentId });
+    return turn;
+  }
+
+  /** Give the conversation back to the bot. Returns the bot's closing line for the customer. */
+  async handback(sessionId: string): Promise<string> {
+    const s = await this.mustGet(sessionId);
+    s.mode = 'bot';
+    s.handoff = undefined;
+    s.failures = 0;
+    const text = this.fill(this.opt.messages.handback, s);
+    this.addTurn(s, { role: 'bot', text, type: 'handback' });
+    await this.sessions.set(s);
+    this.emit('handback', { sessionId });
+    return text;
+  }
+
+  /** The customer's thumbs up/down on one bot reply. */
+  async feedback(sessionId: string, turnId: string, vote: 'up' | 'down'): Promise<void> {
+    if (vote !== 'up' && vote !== 'down') throw new KefuError('bad-feedback', `kefu: feedback is 'up' or 'down', not ${JSON.stringify(vote)}`);
+    const s = await this.mustGet(sessionId);
+    const turn = s.turns.find((t) => t.id === turnId && t.role === 'bot');
+    if (!turn) throw new KefuError('unknown-turn', `kefu: session "${sessionId}" has no bot reply "${turnId}"`);
+    turn.feedback = vote;
+    await this.sessions.set(s);
+    this.recorder.record({ at: this.opt.now(), kind: 'feedback', vote, faqId: turn.faqId });
+    this.emit('feedback', { sessionId, turnId, vote, faqId: turn.faqId });
+  }
+
+  /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */
+  stats(windowMs = Infinity): KefuStats {
+    return this.recorder.summarize(this.opt.now() - windowMs);
+  }
+
+  async session(sessionId: string): Promise<KefuSession | undefined> {
+    return this.sessions.get(sessionId);
+  }
+
+  /** The KB's answers that fit a question, for an agent. */
+  suggest(text: string): KefuSuggestion[] {
+    return this.suggestionsFor(this.matcher.match(text));
+  }
+
+  private suggestionsFor(m: KefuMatch): KefuSuggestion[] {
+    return m.candidates.map((c) => {
+      const faq = this.matcher.faq(c.id)!;
+      return { ...c, answer: this.fill(Array.isArray(faq.answer) ? faq.answer[0] : faq.answer) };
+    });
+  }
+
+  private async mustGet(sessionId: string): Promise<KefuSession> {
+    const s = await this.sessions.get(sessionId);
+    if (!s) throw new KefuError('unknown-session', `kefu: no session "${sessionId}" (expired or never started)`);
+    return s;
+  }
+
+  private addTurn(s: KefuSession, t: Omit<KefuTurn, 'id' | 'at'>): KefuTurn {
+    const turn: KefuTurn = { id: `t${s.nextTurn++}`, at: this.opt.now(), ...t };
+    s.turns.push(turn);
+    if (s.turns.length > 200) s.turns.splice(0, s.turns.length - 200);
+    return turn;
+  }
+
+  private botSays<R extends Omit<KefuReply, 'turnId'>>(s: KefuSession, reply: R, kind: 'answer' | 'clarify' | 'fallback' | 'handoff' | 'small-talk', extra: { reason?: HandoffReason; faqId?: string | null } = {}): R & { turnId: string } {
+    const r = reply as unknown as { id?: string | null; confidence?: number };
+    const turn = this.addTurn(s, { role: 'bot', text: reply.text, type: reply.type, faqId: extra.faqId ?? r.id ?? undefined, confidence: r.confidence });
+    this.recorder.record({ at: this.opt.now(), kind, faqId: extra.faqId ?? r.id, confidence: r.confidence, reason: extra.reason });
+    return { ...reply, turnId: turn.id };
+  }
+
+  private answerText(faq: KefuFaq, s: KefuSession): string {
+    const variants = Array.isArray(faq.answer) ? faq.answer : [faq.answer];
+    return this.fill(variants[(s.nextTurn - 1) % variants.length], s);
+  }
+
+  /** Bot variables, then session variables over their declared defaults; never a blank. */
+  private fill(text: string, s?: KefuSession): string {
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => s?.variables?.[name] ?? this.opt.sessionVariables[name] ?? this.opt.variables[name] ?? whole);
+  }
+
+  /** Every `{variable}` in an answer or message must be declared, so none is ever shown raw. */
   private checkVariables(): void {
+    const declared = new Set([...Object.keys(this.opt.variables), ...Object.keys(this.opt.sessionVariables)]);
     const missing = new Map<string, string>();
-    const texts = this.matcher.kb.faqs.flatMap((f) => (Array.isArray(f.answer) ? f.answer : [f.answer]).map((a) => [f.id, a] as const));
-    for (const [id, a] of [...texts, ...Object.values(this.options.smallTalk || {}).map((t) => ['small talk', t] as const)]) {
-      for (const [, name] of a.matchAll(/\{(\w+)\}/g)) if (!(name in this.options.variables) && !missing.has(name)) missing.set(name, id);
-    }
+    const texts: [string, string][] = this.matcher.kb.faqs.flatMap((f) => (Array.isArray(f.answer) ? f.answer : [f.answer]).map((a) => [`FAQ "${f.id}"`, a] as [string, string]));
+    for (const t of Object.values(this.opt.smallTalk || {})) texts.push(['small talk', t]);
+    for (const t of Object.values(this.opt.messages)) texts.push(['messages', t]);
+    for (const [where, a] of texts) for (const [, name] of a.matchAll(/\{(\w+)\}/g)) if (!declared.has(name) && !missing.has(name)) missing.set(name, where);
     if (missing.size > 0) {
-      const list = [...missing].map(([n, id]) => `{${n}} (used by ${id === 'small talk' ? 'small talk' : `FAQ "${id}"`})`).join(', ');
-      throw new KefuError('undeclared-variable', `kefu: answers use undeclared variables ${list}; declare them in the KB's \`variables\` or in createBot({ variables: { … } })`);
+      const list = [...missing].map(([n, where]) => `{${n}} (used by ${where})`).join(', ');
+      throw new KefuError('undeclared-variable', `kefu: answers use undeclared variables ${list}; declare them in the KB's \`variables\`, or in createBot({ variables }) or ({ sessionVariables })`);
     }
   }
 }

@@ -33,6 +33,8 @@ Commands:
   test <kb> --cases <file…> run test cases and gate on accuracy
   eval <kb> --cases <file…> sweep thresholds, write an HTML report with a plot and a recommendation
   build <kb> --out <file>   write a prebuilt index (browsers, fast cold starts)
+  import <sheet> --out <dir> turn a .csv/.xlsx of FAQs into KB files (one per category)
+  export <kb> --out <sheet> write the KB's FAQs to .csv (UTF-8 with BOM) or .xlsx
   schema                    print the JSON Schema of KB files
 
 Run 'kefu <command> --help' for a command's options and examples.`,
@@ -94,6 +96,24 @@ rebuilding (the browser entry uses it).
 
 Example:
   kefu build knowledge-base --out public/kb-index.json`,
+  import: `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite]
+
+Columns: id, category, question, similar (one per line in the cell, or |-separated),
+answer (variants separated by a line "---"), and optionally keywords, required, patterns,
+tags, handoff, priority, threshold. Chinese headers work too (编号, 分类, 问题, 相似问题,
+答案…). CSVs may be UTF-8 (with or without BOM) or GBK as saved by Chinese Excel.
+Writes <dir>/<category>.yaml; existing files are kept unless --overwrite. KB-wide
+settings (synonyms used by @patterns, vocabulary) are not in spreadsheets: keep them in
+their own file in the KB folder.
+
+Example:
+  kefu import faqs.xlsx --out knowledge-base`,
+  export: `Usage: kefu export <kb> --out <file.csv|file.xlsx>
+
+Writes every FAQ as a row (the columns of 'kefu import'); import gives the same FAQs back.
+
+Example:
+  kefu export knowledge-base --out faqs.xlsx`,
   schema: `Usage: kefu schema
 
 Prints the JSON Schema of a KB file (also shipped as kefu/kb.schema.json).`,
@@ -112,6 +132,8 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
   build: { ...COMMON, out: { type: 'string' } },
   eval: { ...COMMON, cases: { type: 'string', multiple: true }, out: { type: 'string' } },
+  import: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+  export: { ...COMMON, out: { type: 'string' } },
   schema: { ...COMMON },
 };
 
@@ -152,6 +174,10 @@ async function main(argv: string[]): Promise<number> {
       return runTests(kb, [...((values.cases as string[]) ?? []), ...positionals.slice(1)], values);
     case 'build':
       return build(kb, values);
+    case 'import':
+      return importSheet(kb, values);
+    case 'export':
+      return exportSheet(kb, values);
     case 'eval':
       return evaluate(kb, [...((values.cases as string[]) ?? []), ...positionals.slice(1)], values);
     case 'schema':
@@ -333,6 +359,32 @@ async function expandCaseFiles(items: string[]): Promise<string[]> {
     } else out.push(item);
   }
   return out;
+}
+
+async function importSheet(file: string, values: Record<string, unknown>): Promise<number> {
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError(`--out <dir> is required\n\n${HELP.import}`);
+  const { readSpreadsheet, importToKbFiles } = await import('../node/spreadsheet.js');
+  const { faqs, problems } = await readSpreadsheet(file);
+  for (const p of problems) console.error(formatProblem(p));
+  if (problems.some((p) => p.severity === 'error')) {
+    console.error(`✗ ${file}: ${problems.filter((p) => p.severity === 'error').length} errors; nothing written`);
+    return 1;
+  }
+  const written = await importToKbFiles(faqs, out, { overwrite: Boolean(values.overwrite) });
+  console.log(`✓ ${faqs.length} FAQs from ${file} → ${written.join(', ')}`);
+  return 0;
+}
+
+async function exportSheet(kb: string, values: Record<string, unknown>): Promise<number> {
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError(`--out <file.csv|file.xlsx> is required\n\n${HELP.export}`);
+  const { writeSpreadsheet } = await import('../node/spreadsheet.js');
+  const { kb: data, problems } = await readKnowledgeBase(kb);
+  if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
+  await writeSpreadsheet(data, out);
+  console.log(`✓ ${data.faqs.length} FAQs → ${out}`);
+  return 0;
 }
 
 async function evaluate(kb: string, caseFiles: string[], values: Record<string, unknown>): Promise<number> {

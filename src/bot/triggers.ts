@@ -4,10 +4,10 @@
  * 轉人工 and ＨＵＭＡＮ are caught like 转人工 and human.
  */
 import { normalize } from '../text/normalize.js';
+import { pinyinSyllables, toPinyin } from '../text/pinyin.js';
 
 const HUMAN_REQUEST = [
-  '转人工', '人工客服', '人工服务', '找人工', '要人工', '我要人工', '真人', '找客服', '活人', '人工', '转接客服', '客服小姐姐',
-  'zhuanrengong', 'rengongkefu',
+  '转人工', '人工客服', '人工服务', '找人工', '要人工', '我要人工', '真人客服', '找客服', '活人', '转接客服', '客服小姐姐',
 ];
 const HUMAN_REQUEST_EN = /\b(human|agent|real person|operator|representative|customer service)\b/;
 
@@ -25,12 +25,21 @@ export interface EmotionReading {
   cues: string[];
 }
 
+/** Requests by sound, so homophone typos (转人功, 找真仁) and typed pinyin (zhuanrengong) count too. */
+const HUMAN_REQUEST_PINYIN = /(zhuan|zhao|yao|jie|huan)(ge|yi ge|xia|gei)? ?(ren gong|zhen ren|huo ren|ke fu)|ren gong ke fu/;
+
 /** The normalized text asks for a human. */
 export function asksForHuman(text: string): boolean {
   const n = normalize(text);
   const compact = n.replace(/ /g, '');
+  if (compact === '人工' || compact === '真人') return true;
+  // Only short messages: "人工客服的工资多少" is a question, not a request.
   if (compact.length <= 12 && HUMAN_REQUEST.some((w) => compact.includes(w))) return true;
   if (/(转|找|要|接|换)(个|一个|下|给)?(人工|真人|活人|客服)/.test(compact)) return true;
+  if (compact.length <= 20) {
+    const py = /^[a-z]+$/.test(compact) ? pinyinSyllables(compact) : toPinyin(compact);
+    if (py && HUMAN_REQUEST_PINYIN.test(py.join(' '))) return true;
+  }
   return n.length <= 40 && HUMAN_REQUEST_EN.test(n);
 }
 

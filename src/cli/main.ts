@@ -275,7 +275,9 @@ function formatReply(reply: KefuReply): string {
     case 'clarify':
       return `机器人> ${reply.text}`;
     case 'handoff':
-      return `机器人> ${reply.text}  [handoff: ${reply.reason}]`;
+      return `机器人> ${reply.text}  [handoff: ${reply.reason}, ${reply.priority}]`;
+    case 'with-human':
+      return reply.waiting ? '（已转人工，正在等待客服接入…）' : '（人工客服处理中）';
     default:
       return `机器人> ${reply.text}`;
   }

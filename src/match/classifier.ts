@@ -8,7 +8,7 @@
  * Invariant: `weights[e]` is sorted by feature id; FAQs never seen in training have none
  * and score 0.
  */
-import type { SparseVector } from './index-data.js';
+import { searchSorted, type SparseVector } from './index-data.js';
 
 export interface ClassifierTrainingSet {
   /** Unit TF-IDF vector of each training question. */
@@ -94,7 +94,7 @@ export class SoftmaxClassifier {
       if (!feats || feats.length === 0) return 0;
       let s = 0;
       for (const [f, qw] of query) {
-        const i = search(feats, f);
+        const i = searchSorted(feats, f);
         if (i >= 0) s += weights[i] * qw;
       }
       return s;
@@ -104,18 +104,6 @@ export class SoftmaxClassifier {
     const total = ex.reduce((a, b) => a + b, 0);
     return ex.map((v) => v / total);
   }
-}
-
-function search(sorted: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === x) return mid;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /** Deterministic shuffle, so a KB always trains to the same weights. */

@@ -117,3 +117,16 @@ export function buildPostings(sentences: readonly SparseVector[], featureCount: 
   });
   return { start, docs, weights };
 }
+
+/** Position of x in an ascending array, or -1. */
+export function searchSorted(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

@@ -20,6 +20,7 @@ import {
   dotWithQuery,
   FAMILY_WEIGHTS,
   idfOf,
+  searchSorted,
   tfWeight,
   toUnitVector,
   type IndexedEntry,
@@ -723,13 +724,13 @@ export class KefuMatcher {
         if (s > max) max = s;
         continue;
       }
-      if (own) for (const f of held.feats) if (indexOf(nb.feats, f) >= 0) total--;
+      if (own) for (const f of held.feats) if (searchSorted(nb.feats, f) >= 0) total--;
       const denom = Math.log(total + alpha * this.nbVocab);
       let s = 0;
       for (const f of queryFeats) {
-        const i = indexOf(nb.feats, f);
+        const i = searchSorted(nb.feats, f);
         let count = i >= 0 ? nb.counts[i] : 0;
-        if (own && count > 0 && indexOf(held.feats, f) >= 0) count--;
+        if (own && count > 0 && searchSorted(held.feats, f) >= 0) count--;
         s += Math.log(count + alpha) - denom;
       }
       ll.push(s);
@@ -863,18 +864,6 @@ function topByScore(ids: readonly number[], score: Float64Array, k: number): num
     }
   }
   return heap.sort((a, b) => (less(a, b) ? 1 : -1));
-}
-
-function indexOf(sorted: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === x) return mid;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 function round(x: number): number {

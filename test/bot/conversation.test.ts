@@ -18,12 +18,12 @@ describe('handoff triggers', () => {
     const events: KefuHandoffEvent[] = [];
     const bot = new KefuBot(matcher);
     bot.on('handoff', (e) => events.push(e));
-    for (const [i, q] of ['转人工', '轉人工', '给我接个客服', 'human please'].entries()) {
+    for (const [i, q] of ['转人工', '轉人工', '给我接个客服', 'human please', '转人功', 'zhuanrengong'].entries()) {
       const r = await bot.ask(q, { sessionId: `s${i}` });
       expect(r.type, q).toBe('handoff');
       if (r.type === 'handoff') expect(r.reason).toBe('explicit-request');
     }
-    expect(events.map((e) => e.reason)).toEqual(Array(4).fill('explicit-request'));
+    expect(events.map((e) => e.reason)).toEqual(Array(6).fill('explicit-request'));
   });
 
   it('hands over after two failures in a row, carrying the transcript', async () => {

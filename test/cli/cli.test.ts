@@ -143,6 +143,45 @@ describe('kefu build', () => {
   });
 });
 
+describe('kefu import / export', () => {
+  it('round-trips the sample KB through a spreadsheet and back into KB files', () => {
+    const dir = tempKb({});
+    for (const ext of ['csv', 'xlsx']) {
+      const sheet = path.join(dir, `faqs.${ext}`);
+      const exported = kefu(['export', sampleKb, '--out', sheet]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout).toMatch(/✓ \d+ FAQs →/);
+      const out = path.join(dir, `kb-${ext}`);
+      const imported = kefu(['import', sheet, '--out', out]);
+      expect(imported.code, imported.stderr).toBe(0);
+      // Spreadsheets hold FAQs only: the KB-wide settings file comes along as it is.
+      writeFileSync(path.join(out, '_settings.yaml'), readFileSync(path.join(sampleKb, '_settings.yaml')));
+      const a = kefu(['match', sampleKb], '怎么退货\n發票怎麼開\n运费\n');
+      const b = kefu(['match', out], '怎么退货\n發票怎麼開\n运费\n');
+      expect(b.stdout).toBe(a.stdout);
+      expect(kefu(['import', sheet, '--out', out]).code).toBe(1);
+    }
+  });
+
+  it('reports bad rows with their row number and writes nothing', () => {
+    const dir = tempKb({ 'bad.csv': 'id,question,answer\nreturn,怎么退货,去订单页\nbroken,发票怎么开,\n' });
+    const r = kefu(['import', path.join(dir, 'bad.csv'), '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.csv:3.*answer/);
+    expect(r.stderr).toContain('nothing written');
+  });
+});
+
+describe('examples/handoff.mjs', () => {
+  it('plays a whole conversation with a handoff, an agent reply and a handback', () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples/handoff.mjs')], { encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[queue] u-42 needs a human: negative-emotion');
+    expect(r.stdout).toContain('（机器人保持安静，消息已转给人工）');
+    expect(r.stdout).toContain('[handback] u-42');
+  });
+});
+
 describe('usage errors', () => {
   it('exit 2 with help for unknown commands, options and missing arguments', () => {
     expect(kefu(['frobnicate']).code).toBe(2);
@@ -153,7 +192,7 @@ describe('usage errors', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'schema']) {
+    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'import', 'export', 'schema']) {
       const r = kefu([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: kefu ${cmd}`);

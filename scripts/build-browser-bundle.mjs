@@ -28,6 +28,12 @@ const log = (...a) => {
 };
 const outDir = resolve(root, opt('out', 'examples/widget/vendor'));
 const kbDir = resolve(root, opt('kb', 'knowledge-base'));
+/** Write then rename, so a concurrent reader (another test run) never sees a half-written file. */
+function writeAtomic(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
 
 // ── 1. the browser bundle ────────────────────────────────────────────────────
@@ -69,7 +75,7 @@ for (const [name, meta] of [['minified', minified.metafile]]) {
 mkdirSync(outDir, { recursive: true });
 const bundleFile = join(outDir, 'kefu.browser.js');
 const code = minified.outputFiles[0].contents;
-writeFileSync(bundleFile, code);
+writeAtomic(bundleFile, code);
 const rawBytes = unminified.outputFiles[0].contents.byteLength;
 const minBytes = code.byteLength;
 const gzBytes = gzipSync(code, { level: 9 }).byteLength;
@@ -112,9 +118,7 @@ async function buildNodeEntry(dir = join(tmpdir(), 'kefu-node-bundle')) {
     banner: { js: "import { createRequire as __kefuCreateRequire } from 'node:module'; const require = __kefuCreateRequire(import.meta.url);" },
   });
   // Write then rename, so a concurrent run never imports a half-written file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, r.outputFiles[0].contents);
-  renameSync(tmp, file);
+  writeAtomic(file, r.outputFiles[0].contents);
   return file;
 }
 const nodeBundle = await buildNodeEntry();
@@ -126,13 +130,13 @@ const t0 = performance.now();
 const matcher = await kefu.createMatcher(kbDir, { segmenter: 'intl' });
 const index = JSON.stringify(matcher.toJSON());
 const indexFile = join(outDir, 'kb-index.json');
-writeFileSync(indexFile, index);
+writeAtomic(indexFile, index);
 const idxBytes = Buffer.byteLength(index);
 log(`kb index        ${relative(root, indexFile)}  (${relative(root, kbDir)}: ${matcher.size.faqs} FAQs, ${matcher.size.questions} questions, ${matcher.size.features} features; built in ${Math.round(performance.now() - t0)} ms)`);
 log(`  json ${kb(idxBytes)}, gzip ${kb(gzipSync(index, { level: 9 }).byteLength)}`);
 
 // A machine-readable summary for the tests.
-writeFileSync(join(outDir, 'build-info.json'), JSON.stringify({
+writeAtomic(join(outDir, 'build-info.json'), JSON.stringify({
   builtAt: new Date().toISOString(),
   bundle: { raw: rawBytes, minified: minBytes, gzip: gzBytes, topPackages: topGroups.slice(0, 8).map(([name, bytes]) => ({ name, bytes })) },
   index: { bytes: idxBytes, faqs: matcher.size.faqs, segmenter: matcher.segmenterName },

@@ -36,8 +36,12 @@ export class SoftmaxClassifier {
 
   /** SGD on the candidate-normalized softmax; a few epochs suffice (weights start at 0). */
   static train(set: ClassifierTrainingSet, epochs = 10, learningRate = 10): SoftmaxClassifier {
-    const w = new Map<number, number>();
-    const stride = 1 << 20; // feature ids stay below ~1M; key = entry * stride + feature
+    const features = 1 + set.vectors.reduce((m, v) => Math.max(m, v.feats.length ? v.feats[v.feats.length - 1] : 0), 0);
+    // Dense weights (entries × features) when they fit, else a map: same updates, same result.
+    const dense = set.entries * features <= 16_000_000 ? new Float32Array(set.entries * features) : undefined;
+    const map = dense ? undefined : new Map<number, number>();
+    const get = dense ? (k: number) => dense[k] : (k: number) => map!.get(k) ?? 0;
+    const add = dense ? (k: number, d: number) => void (dense[k] += d) : (k: number, d: number) => void map!.set(k, (map!.get(k) ?? 0) + d);
     const order = set.vectors.map((_, i) => i);
     const z: number[] = [];
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -48,9 +52,9 @@ export class SoftmaxClassifier {
         const cands = [set.labels[i], ...set.confusers[i]];
         let max = -Infinity;
         for (let c = 0; c < cands.length; c++) {
-          const base = cands[c] * stride;
+          const base = cands[c] * features;
           let s = 0;
-          for (let k = 0; k < x.feats.length; k++) s += (w.get(base + x.feats[k]) ?? 0) * x.weights[k];
+          for (let k = 0; k < x.feats.length; k++) s += get(base + x.feats[k]) * x.weights[k];
           z[c] = s;
           if (s > max) max = s;
         }
@@ -59,22 +63,21 @@ export class SoftmaxClassifier {
         for (let c = 0; c < cands.length; c++) {
           const g = z[c] / total - (c === 0 ? 1 : 0);
           if (Math.abs(g) < 1e-4) continue;
-          const base = cands[c] * stride;
-          for (let k = 0; k < x.feats.length; k++) {
-            const key = base + x.feats[k];
-            w.set(key, (w.get(key) ?? 0) - lr * g * x.weights[k]);
-          }
+          const base = cands[c] * features;
+          for (let k = 0; k < x.feats.length; k++) add(base + x.feats[k], -lr * g * x.weights[k]);
         }
       }
     }
     const per = Array.from({ length: set.entries }, () => [] as [number, number][]);
-    for (const [key, value] of w) per[Math.floor(key / stride)].push([key % stride, value]);
+    if (dense) {
+      for (let e = 0; e < set.entries; e++) {
+        for (let f = 0, base = e * features; f < features; f++) if (dense[base + f] !== 0) per[e].push([f, dense[base + f]]);
+      }
+    } else for (const [key, value] of map!) per[Math.floor(key / features)].push([key % features, value]);
+    for (const list of per) list.sort((a, b) => a[0] - b[0]);
     return new SoftmaxClassifier(
-      per.map((list) => Int32Array.from(list.map(([f]) => f).sort((a, b) => a - b))),
-      per.map((list) => {
-        const m = new Map(list);
-        return Float32Array.from([...m.keys()].sort((a, b) => a - b), (f) => m.get(f)!);
-      }),
+      per.map((list) => Int32Array.from(list, ([f]) => f)),
+      per.map((list) => Float32Array.from(list, ([, w]) => w)),
     );
   }
 

@@ -182,7 +182,7 @@ export class KefuMatcher {
     if (this.ablate.has('words')) disabled.push('w');
     if (this.ablate.has('ngram')) disabled.push('c', 'b', 'g');
     if (this.ablate.has('pinyin')) disabled.push('p', 'q');
-    this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled });
+    this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled, asciiPinyin: isMostlyChinese(kb) });
     const userWords = [...kb.vocabulary, ...kb.faqs.flatMap((f) => f.keywords ?? []), ...synonyms.terms()];
     segmenter.addWords(userWords.map((w) => normalize(w).replace(/ /g, '')).filter((w) => w.length >= 2));
     // Patterns and required terms always see the KB's synonyms: the ablation is of features only.
@@ -434,11 +434,11 @@ export class KefuMatcher {
 
   /**
    * Questions held out for calibration: every other similar question of each FAQ (its
-   * standard question always stays in), at most ~1,500.
+   * standard question always stays in), at most ~1,000.
    */
   heldOutSample(): number[] {
     const all = this.entries.flatMap((e) => e.sentences.filter((_, k) => k % 2 === 1));
-    const stride = Math.max(1, Math.ceil(all.length / 1500));
+    const stride = Math.max(1, Math.ceil(all.length / 1000));
     return all.filter((_, i) => i % stride === 0);
   }
 
@@ -516,7 +516,7 @@ export class KefuMatcher {
     }
     const heldOutCount = xs.length;
     // Customers also type the KB's own questions with typos, dropped words and filler.
-    const noisyStride = Math.max(1, Math.floor(this.sentences.length / 600));
+    const noisyStride = Math.max(1, Math.floor(this.sentences.length / 400));
     const homophones = this.homophoneTable();
     for (let s = 0; s < this.sentences.length; s += noisyStride) {
       const [c] = this.score(perturb(this.sentences[s].text, s, homophones)).scored;
@@ -525,7 +525,7 @@ export class KefuMatcher {
     const inScope = xs.length;
     const noisyWeight = inScope > heldOutCount ? (NOISY_SHARE * Math.max(heldOutCount, 1)) / (inScope - heldOutCount) : 0;
     // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
-    const negStride = Math.max(1, Math.floor(this.sentences.length / 1000));
+    const negStride = Math.max(1, Math.floor(this.sentences.length / 600));
     for (let s = 0; s < this.sentences.length; s += negStride) {
       push(this.score(this.sentences[s].text, { entry: this.sentences[s].entry }).scored[0], false);
     }
@@ -864,6 +864,19 @@ function topByScore(ids: readonly number[], score: Float64Array, k: number): num
     }
   }
   return heap.sort((a, b) => (less(a, b) ? 1 : -1));
+}
+
+/** A KB whose questions are mostly Chinese: customers may type pinyin to it. */
+function isMostlyChinese(kb: KnowledgeBase): boolean {
+  let cjk = 0;
+  let all = 0;
+  for (const f of kb.faqs) {
+    for (const q of [f.question, ...f.similar]) {
+      all++;
+      if (/[\u3400-\u9fff]/.test(q)) cjk++;
+    }
+  }
+  return all === 0 || cjk / all >= 0.5;
 }
 
 function round(x: number): number {

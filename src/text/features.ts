@@ -35,6 +35,11 @@ export interface FeatureOptions {
   disabled?: readonly FeatureFamily[];
   /** Leave synonym mapping out (ablation). */
   noSynonyms?: boolean;
+  /**
+   * Read Latin words that spell pinyin ("tuihuo") as Chinese too. Right for Chinese KBs;
+   * for English ones it only adds noise ("change" → chan ge). Default true.
+   */
+  asciiPinyin?: boolean;
 }
 
 export interface TextAnalysis {
@@ -59,6 +64,7 @@ export class FeatureExtractor {
   private readonly stop: Set<string>;
   private readonly on: Record<FeatureFamily, boolean>;
   private readonly noSynonyms: boolean;
+  private readonly asciiPinyin: boolean;
   private readonly stemCache = new Map<string, string>();
 
   constructor(options: FeatureOptions) {
@@ -68,6 +74,7 @@ export class FeatureExtractor {
     const disabled = new Set(options.disabled ?? []);
     this.on = { w: !disabled.has('w'), c: !disabled.has('c'), b: !disabled.has('b'), p: !disabled.has('p'), q: !disabled.has('q'), g: !disabled.has('g') };
     this.noSynonyms = options.noSynonyms ?? false;
+    this.asciiPinyin = options.asciiPinyin ?? true;
   }
 
   analyze(text: string): TextAnalysis {
@@ -81,7 +88,7 @@ export class FeatureExtractor {
     let run = '';
     const pinyinRuns: string[][] = [];
     // A message typed entirely in toneless pinyin ("zenme tui huo"): read it as one run.
-    const wholePinyin = /^[a-z' ]+$/.test(normalized) ? pinyinSyllables(normalized.replace(/ /g, '')) : null;
+    const wholePinyin = this.asciiPinyin && /^[a-z' ]+$/.test(normalized) ? pinyinSyllables(normalized.replace(/ /g, '')) : null;
     if (wholePinyin && wholePinyin.length >= 2) pinyinRuns.push(wholePinyin);
 
     let prevWord = '';
@@ -108,7 +115,7 @@ export class FeatureExtractor {
           tokens.push(canon);
           if (this.on.w) add(`w:${canon}`);
         } else if (ASCII_WORD.test(canon)) {
-          const syllables = !wholePinyin && LETTERS.test(canon) && canon.length >= 4 ? pinyinSyllables(canon) : null;
+          const syllables = this.asciiPinyin && !wholePinyin && LETTERS.test(canon) && canon.length >= 4 ? pinyinSyllables(canon) : null;
           // A word that reads as toneless pinyin ("tuihuo") may be Chinese typed without an IME:
           // it also speaks through pinyin features, and stays an English word for English KBs.
           if (syllables && syllables.length >= 2) pinyinRuns.push(syllables);

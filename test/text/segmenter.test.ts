@@ -69,8 +69,8 @@ describe('FeatureExtractor', () => {
     expect(ex.analyze('衣服退掉').tokens).toContain('退货');
   });
 
-  it('stems English words (mixed KBs) and drops stop words', () => {
-    const a = ex.analyze('refunds for my orders');
-    expect(a.tokens).toEqual(['refund', 'order']);
+  it('stems English words (mixed KBs) and drops articles, keeping question words', () => {
+    const a = ex.analyze('Where are the refunds for my orders');
+    expect(a.tokens).toEqual(['where', 'are', 'refund', 'for', 'my', 'order']);
   });
 });

@@ -150,7 +150,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     this.matcher = matcher;
     this.sessions = options.sessions ?? new MemorySessionStore({ now: options.now });
     this.opt = {
-      variables: { ...matcher.kb.variables, ...options.variables },
+      // shopName has a neutral default because the built-in small talk uses it.
+      variables: { shopName: '本店', ...matcher.kb.variables, ...options.variables },
       sessionVariables: options.sessionVariables ?? {},
       smallTalk: options.smallTalk === false ? false : { ...DEFAULT_SMALL_TALK, ...options.smallTalk },
       emotionThreshold: options.emotionThreshold ?? 0.5,

@@ -182,6 +182,14 @@ describe('examples/handoff.mjs', () => {
   });
 });
 
+describe('kefu schema', () => {
+  it('prints the JSON Schema that is committed as schema/kb.schema.json', () => {
+    const r = kefu(['schema']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(path.join(repoRoot, 'schema/kb.schema.json'), 'utf8')));
+  });
+});
+
 describe('usage errors', () => {
   it('exit 2 with help for unknown commands, options and missing arguments', () => {
     expect(kefu(['frobnicate']).code).toBe(2);

@@ -20,6 +20,7 @@ import {
   dotWithQuery,
   FAMILY_WEIGHTS,
   idfOf,
+  QueryTable,
   searchSorted,
   tfWeight,
   toUnitVector,
@@ -161,10 +162,12 @@ export class KefuMatcher {
   private softmax: SoftmaxClassifier | undefined;
 
   private acc = new Float64Array();
-  /** The current query's weights by feature id (dense; cleared after each question). */
-  private qdense = new Float64Array();
+  /** The current question's weights by feature id (cleared after each question). */
+  private readonly qtable = new QueryTable();
   /** Whether each feature is one the naive Bayes classifier reads. */
   private nbFeature: boolean[] = [];
+  /** Every question's vector in one block (struct of arrays), for the per-question hot loop. */
+  private flat = { feats: new Int32Array(), weights: new Float32Array(), offset: new Int32Array(1), entry: new Int32Array() };
   /** Normalized, space-free text of each question, for fuse.js. */
   private compacts: string[] = [];
   /** Share of each question's squared norm in pinyin features, to score pinyin-only input by pinyin alone. */
@@ -398,6 +401,22 @@ export class KefuMatcher {
   }
 
   private install(sentences: IndexedSentence[]): void {
+    // All question vectors in two contiguous blocks (each question a view into them): scoring
+    // candidates then walks memory in order instead of chasing 20,000 small buffers.
+    const total = sentences.reduce((n, s) => n + s.feats.length, 0);
+    const feats = new Int32Array(total);
+    const weights = new Float32Array(total);
+    const offset = new Int32Array(sentences.length + 1);
+    let at = 0;
+    sentences.forEach((s, i) => {
+      feats.set(s.feats, at);
+      weights.set(s.weights, at);
+      s.feats = feats.subarray(at, at + s.feats.length);
+      s.weights = weights.subarray(at, at + s.weights.length);
+      at += s.feats.length;
+      offset[i + 1] = at;
+    });
+    this.flat = { feats, weights, offset, entry: Int32Array.from(sentences, (s) => s.entry) };
     this.sentences = sentences;
     const byEntry: number[][] = this.kb.faqs.map(() => []);
     sentences.forEach((s, i) => byEntry[s.entry].push(i));
@@ -420,7 +439,6 @@ export class KefuMatcher {
       return Math.sqrt(sq) || 1;
     });
     this.acc = new Float64Array(sentences.length);
-    this.qdense = new Float64Array(this.featureKeys.length);
   }
 
   private compileRules(synonyms: SynonymTable): void {
@@ -599,11 +617,11 @@ export class KefuMatcher {
 
   private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {
     const q = this.queryVector(text, exclude);
-    for (const [f, w] of q.weights) this.qdense[f] = w;
+    this.qtable.load(q.weights);
     try {
       return this.scoreQuery(q, exclude);
     } finally {
-      for (const f of q.weights.keys()) this.qdense[f] = 0;
+      this.qtable.clear();
     }
   }
 
@@ -617,10 +635,12 @@ export class KefuMatcher {
     const touched: number[] = [];
     const { start, docs, weights } = this.postings;
     let spent = 0;
+    let processed = 0;
     for (const f of q.known) {
       const n = start[f + 1] - start[f];
       if (spent > 0 && (n > this.dfCap || spent + n > POSTINGS_BUDGET)) break;
       spent += n;
+      processed++;
       const w = q.weights.get(f)!;
       for (let k = start[f], end = start[f + 1]; k < end; k++) {
         const d = docs[k];
@@ -629,17 +649,28 @@ export class KefuMatcher {
       }
     }
     const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES) : touched;
-    for (const d of touched) acc[d] = 0;
 
-    // 2. Exact cosine for those questions, grouped by FAQ.
+    // 2. Exact cosine for those questions, grouped by FAQ: the accumulated part plus the
+    //    common features retrieval skipped (a short sorted list merged with each question's).
+    const skipped = Int32Array.from(q.known.slice(processed)).sort();
+    const skippedW = Float64Array.from(skipped, (f) => q.weights.get(f)!);
     const bestOf = new Map<number, number>();
+    const { feats: F, weights: W, offset, entry: owner } = this.flat;
     for (const d of top) {
       if (d === exclude.sentence) continue;
-      const e = this.sentences[d].entry;
+      const e = owner[d];
       if (e === exclude.entry) continue;
-      const cos = this.cosine(d, q);
+      let dot = acc[d];
+      for (let i = offset[d], end = offset[d + 1], j = 0; i < end && j < skipped.length; ) {
+        const f = F[i];
+        if (f === skipped[j]) dot += W[i++] * skippedW[j++];
+        else if (f < skipped[j]) i++;
+        else j++;
+      }
+      const cos = q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
       if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
     }
+    for (const d of touched) acc[d] = 0;
 
     // 3. Patterns can bring in FAQs retrieval missed.
     const patternHit = new Set<number>();
@@ -701,9 +732,9 @@ export class KefuMatcher {
   /** Cosine of question d with the query; for pinyin-only input, over the pinyin features alone. */
   private cosine(d: number, q: QueryVector): number {
     const v = this.sentences[d];
-    const qd = this.qdense;
+    const qt = this.qtable;
     let dot = 0;
-    for (let i = 0; i < v.feats.length; i++) dot += qd[v.feats[i]] * v.weights[i];
+    for (let i = 0; i < v.feats.length; i++) dot += qt.get(v.feats[i]) * v.weights[i];
     return q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
   }
 
@@ -725,7 +756,7 @@ export class KefuMatcher {
       if (!own) {
         // Σ over query features of log(count + α) − denom, walking only the FAQ's own features.
         let s = queryFeats.length * (logAlpha - Math.log(total + alpha * this.nbVocab));
-        for (let i = 0; i < nb.feats.length; i++) if (this.qdense[nb.feats[i]] !== 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
+        for (let i = 0; i < nb.feats.length; i++) if (this.qtable.get(nb.feats[i]) !== 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
         ll.push(s);
         if (s > max) max = s;
         continue;

@@ -54,6 +54,12 @@ export interface KefuMatcherOptions {
   maxCandidates?: number;
   /** Switch parts off (benchmark ablation). */
   ablate?: readonly KefuAblation[];
+  /**
+   * The share of customer questions you expect the KB not to cover (0..1, default 0.3).
+   * Confidences and the fitted answer threshold are calibrated for that mix: a higher
+   * share makes the bot more careful to answer.
+   */
+  outOfScopeShare?: number;
 }
 
 export interface KefuCandidate {
@@ -144,6 +150,7 @@ export class KefuMatcher {
   private readonly extractor: FeatureExtractor;
   private readonly ablate: Set<KefuAblation>;
   private readonly maxCandidates: number;
+  private readonly outOfScopeShare: number;
   private readonly featureIds = new Map<string, number>();
   private readonly featureKeys: string[] = [];
   private idf: Float64Array = new Float64Array();
@@ -183,6 +190,8 @@ export class KefuMatcher {
       throw new KefuError('bad-option', `kefu: thresholds.clarify (${this.thresholds.clarify}) must not exceed thresholds.answer (${this.thresholds.answer})`);
     }
     this.maxCandidates = options.maxCandidates ?? 3;
+    this.outOfScopeShare = options.outOfScopeShare ?? OUT_OF_SCOPE_SHARE;
+    if (!(this.outOfScopeShare > 0 && this.outOfScopeShare < 1)) throw new KefuError('bad-option', `kefu: outOfScopeShare must be between 0 and 1 (exclusive), not ${options.outOfScopeShare}`);
     const segmenter = options.segmenter ?? new IntlSegmenter();
     this.segmenterName = segmenter.name;
     const synonyms = new SynonymTable(this.ablate.has('synonyms') ? [] : kb.synonyms);
@@ -518,7 +527,7 @@ export class KefuMatcher {
   /**
    * The calibration sample (top candidate's signals, whether it was right, weight):
    * held-out similar questions (weight 1), noisy copies of KB questions (half as common in
-   * total), and questions whose FAQ was left out, weighted as OUT_OF_SCOPE_SHARE of all.
+   * total), and questions whose FAQ was left out, weighted as `outOfScopeShare` of all.
    * @internal also used by scripts/fit-default-calibration.mjs to fit DEFAULT_MODEL.
    */
   calibrationSample(heldOut = this.heldOutSample()): CalibrationSample {
@@ -554,7 +563,8 @@ export class KefuMatcher {
     }
     const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
     const outOfScope = xs.length - inScope;
-    const w = outOfScope > 0 ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (inScopeMass / outOfScope) : 1;
+    const share = this.outOfScopeShare;
+    const w = outOfScope > 0 ? (share / (1 - share)) * (inScopeMass / outOfScope) : 1;
     const weights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
     return { xs, ys, weights, inScope, positive, negative };
   }

@@ -84,6 +84,13 @@ describe('thresholds', () => {
     await expect(createMatcher(sampleKb, { thresholds: { answer: 0.3, clarify: 0.6 } })).rejects.toThrow(KefuError);
   });
 
+  it('a higher expected out-of-scope share makes the fitted answer threshold stricter', async () => {
+    const careful = await createMatcher(sampleKb, { outOfScopeShare: 0.6 });
+    const eager = await createMatcher(sampleKb, { outOfScopeShare: 0.05 });
+    expect(careful.thresholds.answer).toBeGreaterThan(eager.thresholds.answer);
+    await expect(createMatcher(sampleKb, { outOfScopeShare: 1 })).rejects.toThrow('kefu: outOfScopeShare must be between 0 and 1');
+  });
+
   it('uses the default calibration for KBs without similar questions', async () => {
     const m = await createMatcher({ faqs: [{ id: 'a', question: '怎么退货', answer: 'x' }, { id: 'b', question: '发票怎么开', answer: 'y' }] });
     expect(m.calibration.source).toBe('default');

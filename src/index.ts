@@ -12,6 +12,7 @@ export * from './public-api.js';
 export { loadKnowledgeBase, readKnowledgeBase } from './node/load-kb.js';
 export type { ReadKbResult } from './node/load-kb.js';
 export { loadSegmenter, loadSegmenterSync, JiebaSegmenter } from './node/jieba-segmenter.js';
+export { JsonlLearningStore } from './node/learning-file-store.js';
 export type { SegmenterChoice, SegmenterInfo } from './node/jieba-segmenter.js';
 
 export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {

@@ -15,6 +15,7 @@ import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
 import { StatsRecorder, type KefuStats } from './stats.js';
+import type { KefuLearner, KefuLearnReason } from '../learn/learner.js';
 import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
 
 export type HandoffReason = KefuHandoffReason;
@@ -44,6 +45,11 @@ export interface KefuBotOptions {
   handoffTimeoutMs?: number;
   /** How long a customer waits for an agent before the bot apologises and offers to take a message. Default 120,000 ms. */
   agentWaitMs?: number;
+  /**
+   * Where questions the bot could not answer well go (fallbacks, clarifications, handoffs
+   * after failures or anger, down-voted answers, and agent replies after a handoff).
+   */
+  learner?: KefuLearner;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -130,6 +136,7 @@ export interface KefuBotEvents {
   handback: (event: { sessionId: string }) => void;
   reply: (reply: KefuReply) => void;
   feedback: (event: { sessionId: string; turnId: string; vote: 'up' | 'down'; faqId?: string | null }) => void;
+  'learn-error': (event: { sessionId: string; error: string }) => void;
 }
 
 const PRIORITY_RANK: Record<FaqPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
@@ -138,7 +145,8 @@ const CHOICE = /^(?:第)?([1-3一二三])(?:个|条|项)?$/;
 export class KefuBot extends EventEmitter<KefuBotEvents> {
   readonly matcher: KefuMatcher;
   readonly sessions: KefuSessionStore;
-  private readonly opt: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk' | 'onHandoff' | 'sessions'>> & {
+  private readonly learner?: KefuLearner;
+  private readonly opt: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk' | 'onHandoff' | 'sessions' | 'learner'>> & {
     smallTalk: Partial<Record<SmallTalkKind, string>> | false;
     messages: KefuBotMessages;
     onHandoff?: KefuBotOptions['onHandoff'];
@@ -149,6 +157,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     super();
     this.matcher = matcher;
     this.sessions = options.sessions ?? new MemorySessionStore({ now: options.now });
+    this.learner = options.learner;
     this.opt = {
       // shopName has a neutral default because the built-in small talk uses it.
       variables: { shopName: '本店', ...matcher.kb.variables, ...options.variables },
@@ -185,6 +194,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     const customer = this.addTurn(session, { role: 'customer', text });
     const reply = await this.respond(session, text, customer);
     await this.sessions.set(session);
+    await this.learnFrom(reply, session);
     this.emit('reply', reply);
     return reply;
   }
@@ -296,6 +306,28 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     return h.delivered;
   }
 
+  /** Hand what the bot could not answer to the learner; a failing store never fails the reply. */
+  private async learnFrom(reply: KefuReply, s: KefuSession): Promise<void> {
+    if (!this.learner) return;
+    const capture = (text: string, reason: KefuLearnReason, agentReply?: string) =>
+      this.learner!.capture({ text, reason, channel: s.channel, agentReply, nearest: 'candidates' in reply ? reply.candidates.map(({ id, confidence }) => ({ id, confidence })) : undefined }).catch((err: unknown) => {
+        this.emit('learn-error', { sessionId: s.id, error: err instanceof Error ? err.message : String(err) });
+      });
+    if (reply.type === 'fallback') await capture(reply.input, 'fallback');
+    else if (reply.type === 'clarify') await capture(reply.input, 'clarify');
+    else if (reply.type === 'handoff' && (reply.reason === 'repeated-failure' || reply.reason === 'negative-emotion')) await capture(reply.input, 'handoff');
+  }
+
+  /** The customer's question a bot or agent turn answered (the last one before it that was not a request for a human). */
+  private questionBefore(s: KefuSession, turnId: string): string | undefined {
+    const k = s.turns.findIndex((t) => t.id === turnId);
+    for (let i = (k < 0 ? s.turns.length : k) - 1; i >= 0; i--) {
+      const t = s.turns[i];
+      if (t.role === 'customer' && !asksForHuman(t.text)) return t.text;
+    }
+    return undefined;
+  }
+
   /** Retry every handoff the host's handler has not accepted yet; returns how many got through. */
   async retryHandoffs(): Promise<number> {
     let ok = 0;
@@ -342,6 +374,13 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     const turn = this.addTurn(s, { role: 'agent', text });
     await this.sessions.set(s);
     this.emit('agent-message', { sessionId, turn, agentId });
+    // The customer's question and the agent's answer: a candidate FAQ for review.
+    const question = this.learner && this.questionBefore(s, turn.id);
+    if (question && !s.turns.some((t) => t.role === 'agent' && t.id !== turn.id)) {
+      await this.learner!.capture({ text: question, reason: 'agent-reply', channel: s.channel, agentReply: text }).catch((err: unknown) => {
+        this.emit('learn-error', { sessionId, error: err instanceof Error ? err.message : String(err) });
+      });
+    }
     return turn;
   }
 
@@ -368,6 +407,12 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     await this.sessions.set(s);
     this.recorder.record({ at: this.opt.now(), kind: 'feedback', vote, faqId: turn.faqId });
     this.emit('feedback', { sessionId, turnId, vote, faqId: turn.faqId });
+    const question = vote === 'down' && this.learner ? this.questionBefore(s, turnId) : undefined;
+    if (question) {
+      await this.learner!.capture({ text: question, reason: 'down-vote', channel: s.channel, nearest: turn.faqId ? [{ id: turn.faqId, confidence: turn.confidence ?? 0 }] : undefined }).catch((err: unknown) => {
+        this.emit('learn-error', { sessionId, error: err instanceof Error ? err.message : String(err) });
+      });
+    }
   }
 
   /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */

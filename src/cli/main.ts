@@ -14,7 +14,7 @@ import type { KefuMatcher } from '../match/matcher.js';
 import { casePasses, loadCaseFiles, outcomeOf } from '../node/cases.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
-import { createMatcher } from '../index.js';
+import { createMatcher, JsonlLearningStore, KefuLearner } from '../index.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { renderEvalReport, sweepThresholds } from '../node/eval-report.js';
@@ -33,12 +33,13 @@ Commands:
   test <kb> --cases <file…> run test cases and gate on accuracy
   eval <kb> --cases <file…> sweep thresholds, write an HTML report with a plot and a recommendation
   build <kb> --out <file>   write a prebuilt index (browsers, fast cold starts)
+  learn list|ignore <kb> --learn <file>  review questions the bot could not answer
   import <sheet> --out <dir> turn a .csv/.xlsx of FAQs into KB files (one per category)
   export <kb> --out <sheet> write the KB's FAQs to .csv (UTF-8 with BOM) or .xlsx
   schema                    print the JSON Schema of KB files
 
 Run 'kefu <command> --help' for a command's options and examples.`,
-  chat: `Usage: kefu chat <kb> [--json] [--debug] [--segmenter auto|nodejieba|intl] [--var name=value…]
+  chat: `Usage: kefu chat <kb> [--json] [--debug] [--learn queue.jsonl] [--segmenter auto|nodejieba|intl] [--var name=value…]
 
 Talk to the bot. On a terminal: a prompt with history (↑/↓), Ctrl-D to quit.
 Piped: each stdin line is a message of one conversation; each reply is printed.
@@ -46,6 +47,7 @@ Piped: each stdin line is a message of one conversation; each reply is printed.
   --json        print each reply object as JSON, one per line
   --debug       show normalized text, tokens, segmenter, candidates and scores
   --var k=v     set an answer variable, e.g. --var shopName=小店
+  --learn file  record what the bot could not answer (redacted) in a JSON Lines file
 
 Examples:
   kefu chat knowledge-base
@@ -96,6 +98,17 @@ rebuilding (the browser entry uses it).
 
 Example:
   kefu build knowledge-base --out public/kb-index.json`,
+  learn: `Usage: kefu learn list <kb> --learn <queue.jsonl> [--format text|json]
+       kefu learn ignore <kb> <item-id> --learn <queue.jsonl>
+
+The learning queue: questions the bot fell back or clarified on, handed over after
+failures or anger, down-voted answers, and agent replies after a handoff — personal data
+redacted, similar questions grouped with a count. 'ignore' drops a group for good
+(questions like it are no longer recorded). Fill the queue with 'kefu chat --learn' or
+createBot({ learner }).
+
+Example:
+  kefu learn list knowledge-base --learn learn/queue.jsonl`,
   import: `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite]
 
 Columns: id, category, question, similar (one per line in the cell, or |-separated),
@@ -126,7 +139,8 @@ const COMMON: ParseArgsConfig['options'] = {
 };
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
-  chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true } },
+  chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true }, learn: { type: 'string' } },
+  learn: { ...COMMON, learn: { type: 'string' }, format: { type: 'string' } },
   match: { ...COMMON },
   validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
@@ -160,6 +174,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
+  if (command === 'learn') return learn(positionals, values);
   // `--cases a.yaml b.yaml` (as shells expand globs) takes the extra positionals too.
   const kb = positionals[0];
   if (command !== 'schema' && !kb) throw new UsageError(`missing <kb>: the knowledge-base folder or file\n\n${HELP[command]}`);
@@ -243,7 +258,8 @@ async function chat(kb: string, values: Record<string, unknown>): Promise<number
     variables[v.slice(0, eq)] = v.slice(eq + 1);
   }
   const matcher = await loadMatcher(kb, values);
-  const bot = new KefuBot(matcher, { variables });
+  const learner = values.learn ? new KefuLearner(matcher, { store: new JsonlLearningStore(values.learn as string) }) : undefined;
+  const bot = new KefuBot(matcher, { variables, learner });
   const sessionId = `cli-${process.pid}`;
   const respond = async (line: string) => {
     const text = line.trim();
@@ -361,6 +377,34 @@ async function expandCaseFiles(items: string[]): Promise<string[]> {
     } else out.push(item);
   }
   return out;
+}
+
+async function learn(positionals: string[], values: Record<string, unknown>): Promise<number> {
+  const [action, kb, id] = positionals;
+  if (action !== 'list' && action !== 'ignore') throw new UsageError(`kefu learn: expected list or ignore, not ${JSON.stringify(action ?? '')}\n\n${HELP.learn}`);
+  if (!kb) throw new UsageError(`missing <kb>\n\n${HELP.learn}`);
+  if (!values.learn) throw new UsageError(`--learn <queue.jsonl> is required\n\n${HELP.learn}`);
+  const matcher = await loadMatcher(kb, values);
+  const learner = new KefuLearner(matcher, { store: new JsonlLearningStore(values.learn as string) });
+  if (action === 'ignore') {
+    if (!id) throw new UsageError(`missing <item-id>\n\n${HELP.learn}`);
+    await learner.ignore(id);
+    console.log(`✓ ignored ${id}`);
+    return 0;
+  }
+  const items = await learner.list();
+  if (values.format === 'json') {
+    console.log(JSON.stringify(items, null, 2));
+    return 0;
+  }
+  for (const i of items) {
+    const near = i.nearest[0] ? `  nearest: ${i.nearest[0].id} (${i.nearest[0].confidence.toFixed(2)})` : '';
+    console.log(`${i.id}  ×${i.count}  ${i.text}${near}`);
+    for (const v of i.variants.slice(1, 4)) console.log(`      ×${v.count}  ${v.text}`);
+    for (const a of i.agentReplies.slice(0, 1)) console.log(`      agent: ${a}`);
+  }
+  console.log(`${items.length} open group${items.length === 1 ? '' : 's'}`);
+  return 0;
 }
 
 async function importSheet(file: string, values: Record<string, unknown>): Promise<number> {

@@ -311,6 +311,30 @@ export class KefuMatcher {
     return this.decide(text, this.rank(text));
   }
 
+  /**
+   * How alike two questions are (0..1): TF-IDF cosine over all their features, words the KB
+   * does not know included (at the highest IDF). Used to group questions the KB could not answer.
+   */
+  similarity(a: string, b: string): number {
+    return cosineOfBags(this.textVector(a), this.textVector(b));
+  }
+
+  /** A question's unit TF-IDF vector by feature key, unknown features included. */
+  textVector(text: string): Map<string, number> {
+    const v = new Map<string, number>();
+    let norm = 0;
+    for (const [key, tf] of this.extractor.analyze(text).features) {
+      const id = this.featureIds.get(key);
+      const fam = familyOf(key);
+      const w = id === undefined ? FAMILY_WEIGHTS[fam] * tfWeight(tf) * idfOf(0, this.sentences.length, fam) : this.rawWeight(id, tf);
+      v.set(key, w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [k, w] of v) v.set(k, w / norm);
+    return v;
+  }
+
   /** Like `match`, with what went into the decision. */
   explain(text: string): { match: KefuMatch; explanation: KefuMatchExplanation } {
     const ranked = this.rank(text);
@@ -911,6 +935,17 @@ function topByScore(ids: readonly number[], score: Float64Array, k: number): num
     }
   }
   return heap.sort((a, b) => (less(a, b) ? 1 : -1));
+}
+
+/** Cosine of two unit vectors keyed by feature. */
+export function cosineOfBags(a: Map<string, number>, b: Map<string, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [k, w] of small) {
+    const x = large.get(k);
+    if (x !== undefined) s += w * x;
+  }
+  return s;
 }
 
 /** A KB whose questions are mostly Chinese: customers may type pinyin to it. */

@@ -182,6 +182,28 @@ describe('examples/handoff.mjs', () => {
   });
 });
 
+describe('kefu learn', () => {
+  it('chat --learn records what the bot could not answer, redacted and grouped; learn list/ignore review it', () => {
+    const dir = tempKb({});
+    const queue = path.join(dir, 'queue.jsonl');
+    expect(kefu(['chat', sampleKb, '--learn', queue], '支持数字人民币支付吗\n可以用数字人民币付款吗，我电话13812345678\n').code).toBe(0);
+    const list = kefu(['learn', 'list', sampleKb, '--learn', queue]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/×2 {2}支持数字人民币支付吗/);
+    expect(readFileSync(queue, 'utf8')).not.toContain('13812345678');
+    const id = JSON.parse(kefu(['learn', 'list', sampleKb, '--learn', queue, '--format', 'json']).stdout)[0].id;
+    expect(kefu(['learn', 'ignore', sampleKb, id, '--learn', queue]).code).toBe(0);
+    expect(kefu(['learn', 'list', sampleKb, '--learn', queue]).stdout).toContain('0 open groups');
+    expect(kefu(['learn', 'frob', sampleKb, '--learn', queue]).code).toBe(2);
+  });
+
+  it('npm start writes nothing: no queue unless --learn is given', () => {
+    const before = spawnSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).stdout;
+    kefu(['chat', sampleKb], '今天天气怎么样\n');
+    expect(spawnSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).stdout).toBe(before);
+  });
+});
+
 describe('kefu schema', () => {
   it('prints the JSON Schema that is committed as schema/kb.schema.json', () => {
     const r = kefu(['schema']);
@@ -200,7 +222,7 @@ describe('usage errors', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'import', 'export', 'schema']) {
+    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'import', 'export', 'learn', 'schema']) {
       const r = kefu([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: kefu ${cmd}`);

@@ -13,6 +13,9 @@ export { loadKnowledgeBase, readKnowledgeBase } from './node/load-kb.js';
 export type { ReadKbResult } from './node/load-kb.js';
 export { loadSegmenter, loadSegmenterSync, JiebaSegmenter } from './node/jieba-segmenter.js';
 export { JsonlLearningStore } from './node/learning-file-store.js';
+export { approveLearningItem } from './node/learn-review.js';
+export type { KefuApproval } from './node/learn-review.js';
+export { addFaq, addSimilarQuestions, writeFileAtomic, withFileLock } from './node/kb-writer.js';
 export type { SegmenterChoice, SegmenterInfo } from './node/jieba-segmenter.js';
 
 export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {

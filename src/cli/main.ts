@@ -14,7 +14,7 @@ import type { KefuMatcher } from '../match/matcher.js';
 import { casePasses, loadCaseFiles, outcomeOf } from '../node/cases.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
-import { createMatcher, JsonlLearningStore, KefuLearner } from '../index.js';
+import { approveLearningItem, createMatcher, JsonlLearningStore, KefuLearner, type KefuApproval } from '../index.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { renderEvalReport, sweepThresholds } from '../node/eval-report.js';
@@ -100,11 +100,16 @@ Example:
   kefu build knowledge-base --out public/kb-index.json`,
   learn: `Usage: kefu learn list <kb> --learn <queue.jsonl> [--format text|json]
        kefu learn ignore <kb> <item-id> --learn <queue.jsonl>
+       kefu learn approve <kb> <item-id> --learn <queue.jsonl> --faq <faq-id>
+       kefu learn approve <kb> <item-id> --learn <queue.jsonl> --new-id <id> --answer <text> --file <kb-file> [--category c]
 
 The learning queue: questions the bot fell back or clarified on, handed over after
 failures or anger, down-voted answers, and agent replies after a handoff — personal data
 redacted, similar questions grouped with a count. 'ignore' drops a group for good
-(questions like it are no longer recorded). Fill the queue with 'kefu chat --learn' or
+(questions like it are no longer recorded). 'approve' writes the group's questions into
+the KB: as similar questions of an existing FAQ (in the file that defines it), or as a new
+FAQ in the file you name; comments and formatting of YAML files are kept, writes are
+atomic and locked against other writers. Fill the queue with 'kefu chat --learn' or
 createBot({ learner }).
 
 Example:
@@ -140,7 +145,7 @@ const COMMON: ParseArgsConfig['options'] = {
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true }, learn: { type: 'string' } },
-  learn: { ...COMMON, learn: { type: 'string' }, format: { type: 'string' } },
+  learn: { ...COMMON, learn: { type: 'string' }, format: { type: 'string' }, faq: { type: 'string' }, 'new-id': { type: 'string' }, answer: { type: 'string' }, file: { type: 'string' }, category: { type: 'string' } },
   match: { ...COMMON },
   validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
@@ -381,11 +386,21 @@ async function expandCaseFiles(items: string[]): Promise<string[]> {
 
 async function learn(positionals: string[], values: Record<string, unknown>): Promise<number> {
   const [action, kb, id] = positionals;
-  if (action !== 'list' && action !== 'ignore') throw new UsageError(`kefu learn: expected list or ignore, not ${JSON.stringify(action ?? '')}\n\n${HELP.learn}`);
+  if (action !== 'list' && action !== 'ignore' && action !== 'approve') throw new UsageError(`kefu learn: expected list, approve or ignore, not ${JSON.stringify(action ?? '')}\n\n${HELP.learn}`);
   if (!kb) throw new UsageError(`missing <kb>\n\n${HELP.learn}`);
   if (!values.learn) throw new UsageError(`--learn <queue.jsonl> is required\n\n${HELP.learn}`);
   const matcher = await loadMatcher(kb, values);
   const learner = new KefuLearner(matcher, { store: new JsonlLearningStore(values.learn as string) });
+  if (action === 'approve') {
+    if (!id) throw new UsageError(`missing <item-id>\n\n${HELP.learn}`);
+    let approval: KefuApproval;
+    if (values.faq) approval = { faqId: values.faq as string };
+    else if (values['new-id'] && values.answer && values.file) approval = { newFaq: { id: values['new-id'] as string, answer: values.answer as string, category: values.category as string | undefined }, file: values.file as string };
+    else throw new UsageError(`approve needs --faq <faq-id>, or --new-id, --answer and --file\n\n${HELP.learn}`);
+    const { file, questions } = await approveLearningItem(learner, id, kb, approval);
+    console.log(`✓ ${id} → ${'faqId' in approval ? approval.faqId : approval.newFaq.id} in ${file}: ${questions.length} question${questions.length === 1 ? '' : 's'} added`);
+    return 0;
+  }
   if (action === 'ignore') {
     if (!id) throw new UsageError(`missing <item-id>\n\n${HELP.learn}`);
     await learner.ignore(id);

@@ -4,8 +4,8 @@
  * with a count, with an `emerging-issue` event when a group spikes. Browser-safe; where the
  * items live is a `KefuLearningStore` (in memory by default; a JSON Lines file in Node).
  *
- * Still to come (see the learning issue): review that writes approved items back into the
- * KB files, and hot index updates.
+ * Approving a group writes it into the KB files (src/node/learn-review.ts). Still to come
+ * (see the learning issue): updating a running index without a rebuild.
  */
 import EventEmitter from 'eventemitter3';
 import { KefuError } from '../errors.js';
@@ -27,7 +27,9 @@ export interface KefuLearningItem {
   reasons: Partial<Record<KefuLearnReason, number>>;
   /** The FAQs the matcher thought closest when the group was created, with their confidence. */
   nearest: { id: string; confidence: number }[];
-  status: 'open' | 'ignored';
+  status: 'open' | 'ignored' | 'approved';
+  /** Where an approved group went: more questions for an existing FAQ, or a new FAQ. */
+  approvedAs?: { faqId: string; kind: 'similar' | 'new' };
   /** What human agents answered to these questions (candidate answers for a new FAQ). */
   agentReplies: string[];
   /** Arrival times within the emerging-issue window (bounded). */
@@ -150,10 +152,24 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
 
   /** Ignore a group: it leaves the list and questions like it are no longer captured. */
   async ignore(id: string): Promise<void> {
-    const item = (await this.store.all()).find((i) => i.id === id);
-    if (!item) throw new KefuError('unknown-item', `kefu: no learning item "${id}"`);
+    const item = await this.get(id);
     item.status = 'ignored';
     await this.store.put(item);
+  }
+
+  /** Mark a group approved (after its questions were written into the KB). */
+  async markApproved(id: string, faqId: string, kind: 'similar' | 'new'): Promise<KefuLearningItem> {
+    const item = await this.get(id);
+    item.status = 'approved';
+    item.approvedAs = { faqId, kind };
+    await this.store.put(item);
+    return item;
+  }
+
+  async get(id: string): Promise<KefuLearningItem> {
+    const item = (await this.store.all()).find((i) => i.id === id);
+    if (!item) throw new KefuError('unknown-item', `kefu: no learning item "${id}"`);
+    return item;
   }
 
   private newItem(text: string, now: number, c: KefuCapture): KefuLearningItem {

@@ -1,0 +1,42 @@
+/**
+ * Review of learning items against KB files on disk: approve a group as more questions of
+ * an existing FAQ (written into the file that defines it) or as a new FAQ (into a file you
+ * choose). Node only.
+ */
+import { KefuError } from '../errors.js';
+import type { KefuLearner, KefuLearningItem } from '../learn/learner.js';
+import { addFaq, addSimilarQuestions } from './kb-writer.js';
+import { readKnowledgeBase } from './load-kb.js';
+
+export type KefuApproval = { faqId: string } | { newFaq: { id: string; answer: string; category?: string }; file: string };
+
+/** Questions fit for the KB: redaction placeholders make a wording unusable. */
+function usableQuestions(item: KefuLearningItem): string[] {
+  return item.variants.map((v) => v.text).filter((t) => !t.includes('【'));
+}
+
+/**
+ * Write an approved group into the KB and mark it approved. Returns the file written.
+ * @example
+ * await approveLearningItem(learner, 'q-abc', 'knowledge-base', { faqId: 'payment-methods' });
+ * await approveLearningItem(learner, 'q-def', 'knowledge-base', { newFaq: { id: 'pay-ecny', answer: '支持…' }, file: 'knowledge-base/payment.yaml' });
+ */
+export async function approveLearningItem(learner: KefuLearner, id: string, kbPath: string, approval: KefuApproval): Promise<{ file: string; questions: string[] }> {
+  const item = await learner.get(id);
+  if (item.status !== 'open') throw new KefuError('not-open', `kefu: learning item "${id}" is ${item.status}, not open`);
+  const questions = usableQuestions(item);
+  if (questions.length === 0) throw new KefuError('nothing-to-learn', `kefu: every wording of "${id}" still holds redacted personal data; add the FAQ by hand`);
+  if ('faqId' in approval) {
+    const { kb, problems } = await readKnowledgeBase(kbPath);
+    if (problems.some((p) => p.severity === 'error')) throw new KefuError('kb-invalid', `kefu: ${kbPath} has errors; run kefu validate first`);
+    const faq = kb.faqs.find((f) => f.id === approval.faqId);
+    if (!faq?.source) throw new KefuError('unknown-faq', `kefu: no FAQ "${approval.faqId}" in ${kbPath}`);
+    const added = await addSimilarQuestions(faq.source.file, faq.id, questions);
+    await learner.markApproved(id, faq.id, 'similar');
+    return { file: faq.source.file, questions: added };
+  }
+  const [question, ...similar] = questions;
+  await addFaq(approval.file, { id: approval.newFaq.id, question, ...(similar.length ? { similar } : {}), answer: approval.newFaq.answer, ...(approval.newFaq.category ? { category: approval.newFaq.category } : {}) });
+  await learner.markApproved(id, approval.newFaq.id, 'new');
+  return { file: approval.file, questions };
+}

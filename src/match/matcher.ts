@@ -161,6 +161,8 @@ export class KefuMatcher {
   private nb: { feats: Int32Array; counts: Int32Array; total: number }[] = [];
   private nbVocab = 1;
   private postings: Postings = { start: new Int32Array(1), docs: new Int32Array(), weights: new Float32Array() };
+  /** Postings of questions added to the running index since the last build (see addQuestions). */
+  private extra = new Map<number, { docs: number[]; weights: number[] }>();
   private dfCap = 0;
   private patterns: { entry: number; pattern: CompiledPattern }[] = [];
   private required: (string[][] | undefined)[] = [];
@@ -265,6 +267,7 @@ export class KefuMatcher {
       m.featureKeys.push(k);
     });
     m.setIdf(d.df, d.sentences.length);
+    if (d.idf) m.idf = Float64Array.from(d.idf);
     m.install(d.sentences.map(([entry, text, feats, weights]) => ({ entry, text, feats: Int32Array.from(feats), weights: Float32Array.from(weights) })));
     m.model = d.model;
     if (d.classifier) m.softmax = SoftmaxClassifier.fromJSON(d.classifier);
@@ -283,6 +286,7 @@ export class KefuMatcher {
       ablate: [...this.ablate],
       features: this.featureKeys,
       df,
+      idf: Array.from(this.idf),
       sentences: this.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
       model: this.model,
       classifier: this.softmax?.toJSON(),
@@ -430,15 +434,37 @@ export class KefuMatcher {
 
   /** Document frequency: how many questions contain feature f. */
   private df(f: number): number {
-    return this.postings.start[f + 1] - this.postings.start[f];
+    const csr = f + 1 < this.postings.start.length ? this.postings.start[f + 1] - this.postings.start[f] : 0;
+    return csr + (this.extra.get(f)?.docs.length ?? 0);
   }
 
   private install(sentences: IndexedSentence[]): void {
-    // All question vectors in two contiguous blocks (each question a view into them): scoring
-    // candidates then walks memory in order instead of chasing 20,000 small buffers.
+    this.sentences = sentences;
+    this.packFlat();
+    const byEntry: number[][] = this.kb.faqs.map(() => []);
+    sentences.forEach((s, i) => byEntry[s.entry].push(i));
+    this.entries = byEntry.map((ids) => ({ sentences: ids }));
+    this.nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0]));
+    this.nbVocab = Math.max(1, this.nbFeature.filter(Boolean).length);
+    this.nb = byEntry.map((ids) => this.nbCounts(ids));
+    this.postings = buildPostings(sentences, this.featureKeys.length);
+    this.extra.clear();
+    this.compacts = sentences.map((s) => normalize(s.text).replace(/ /g, ''));
+    this.pinyinNorm = Float64Array.from(sentences, (s) => this.pinyinNormOf(s));
+    this.acc = new Float64Array(sentences.length);
+  }
+
+  /**
+   * All question vectors in two contiguous blocks (each question a view into them): scoring
+   * candidates then walks memory in order instead of chasing 20,000 small buffers.
+   */
+  private packFlat(): void {
+    const sentences = this.sentences;
     const total = sentences.reduce((n, s) => n + s.feats.length, 0);
-    const feats = new Int32Array(total);
-    const weights = new Float32Array(total);
+    // Spare room so that questions added to a running index usually fit without a copy.
+    const capacity = Math.ceil(total * 1.1) + 4096;
+    const feats = new Int32Array(capacity);
+    const weights = new Float32Array(capacity);
     const offset = new Int32Array(sentences.length + 1);
     let at = 0;
     sentences.forEach((s, i) => {
@@ -450,28 +476,131 @@ export class KefuMatcher {
       offset[i + 1] = at;
     });
     this.flat = { feats, weights, offset, entry: Int32Array.from(sentences, (s) => s.entry) };
-    this.sentences = sentences;
-    const byEntry: number[][] = this.kb.faqs.map(() => []);
-    sentences.forEach((s, i) => byEntry[s.entry].push(i));
-    this.entries = byEntry.map((ids) => ({ sentences: ids }));
-    const nbFeature = (this.nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0])));
-    this.nbVocab = Math.max(1, nbFeature.filter(Boolean).length);
-    this.nb = byEntry.map((ids) => {
-      const counts = new Map<number, number>();
-      for (const i of ids) for (const f of sentences[i].feats) if (nbFeature[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
-      const feats = Int32Array.from(counts.keys()).sort();
-      const c = Int32Array.from(feats, (f) => counts.get(f)!);
-      return { feats, counts: c, total: c.reduce((a, b) => a + b, 0) };
+  }
+
+  /** Append new questions into the flat block's spare room (or repack when it is full). */
+  private appendFlat(first: number): void {
+    const added = this.sentences.slice(first);
+    const need = added.reduce((n, s) => n + s.feats.length, 0);
+    let at = this.flat.offset[first];
+    if (at + need > this.flat.feats.length) return this.packFlat();
+    const offset = new Int32Array(this.sentences.length + 1);
+    offset.set(this.flat.offset);
+    const entry = new Int32Array(this.sentences.length);
+    entry.set(this.flat.entry);
+    added.forEach((s, k) => {
+      this.flat.feats.set(s.feats, at);
+      this.flat.weights.set(s.weights, at);
+      s.feats = this.flat.feats.subarray(at, at + s.feats.length);
+      s.weights = this.flat.weights.subarray(at, at + s.weights.length);
+      at += s.feats.length;
+      offset[first + k + 1] = at;
+      entry[first + k] = s.entry;
     });
-    this.postings = buildPostings(sentences, this.featureKeys.length);
-    this.compacts = sentences.map((s) => normalize(s.text).replace(/ /g, ''));
-    const isPinyin = this.featureKeys.map((k) => k[0] === 'p' || k[0] === 'q');
-    this.pinyinNorm = Float64Array.from(sentences, (s) => {
-      let sq = 0;
-      for (let i = 0; i < s.feats.length; i++) if (isPinyin[s.feats[i]]) sq += s.weights[i] * s.weights[i];
-      return Math.sqrt(sq) || 1;
+    this.flat = { ...this.flat, offset, entry };
+  }
+
+  private nbCounts(ids: readonly number[]): { feats: Int32Array; counts: Int32Array; total: number } {
+    const counts = new Map<number, number>();
+    for (const i of ids) for (const f of this.sentences[i].feats) if (this.nbFeature[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const feats = Int32Array.from(counts.keys()).sort();
+    const c = Int32Array.from(feats, (f) => counts.get(f)!);
+    return { feats, counts: c, total: c.reduce((a, b) => a + b, 0) };
+  }
+
+  private pinyinNormOf(s: SparseVector): number {
+    let sq = 0;
+    for (let i = 0; i < s.feats.length; i++) {
+      const fam = this.featureKeys[s.feats[i]][0];
+      if (fam === 'p' || fam === 'q') sq += s.weights[i] * s.weights[i];
+    }
+    return Math.sqrt(sq) || 1;
+  }
+
+  /**
+   * Add questions to an FAQ in the running index, without a rebuild (a learned question is
+   * answered at once). IDF, the trained classifier and the calibration keep their values
+   * from the last build: rebuild now and then to refresh them.
+   * @example
+   * matcher.addQuestions('payment-methods', ['支持数字人民币支付吗']);
+   */
+  addQuestions(faqId: string, questions: readonly string[]): number {
+    const e = this.kb.faqs.findIndex((f) => f.id === faqId);
+    if (e < 0) throw new KefuError('unknown-faq', `kefu: no FAQ "${faqId}" in this index`);
+    const faq = this.kb.faqs[e];
+    const have = new Set([faq.question, ...faq.similar].map((q) => normalize(q).replace(/ /g, '')));
+    const fresh = questions.filter((q) => {
+      const k = normalize(q).replace(/ /g, '');
+      if (!k || have.has(k)) return false;
+      have.add(k);
+      return true;
     });
-    this.acc = new Float64Array(sentences.length);
+    if (fresh.length === 0) return 0;
+    faq.similar = [...faq.similar, ...fresh];
+    this.appendSentences(e, fresh);
+    return fresh.length;
+  }
+
+  /** Add a whole FAQ to the running index, without a rebuild. */
+  addFaq(faq: KefuFaq): void {
+    if (this.kb.faqs.some((f) => f.id === faq.id)) throw new KefuError('duplicate-id', `kefu: FAQ "${faq.id}" is already in this index`);
+    const stored: KefuFaq = { ...faq, similar: [...(faq.similar ?? [])] };
+    this.kb.faqs.push(stored);
+    const e = this.kb.faqs.length - 1;
+    this.entries.push({ sentences: [] });
+    this.nb.push(this.nbCounts([]));
+    const synonyms = new SynonymTable(this.kb.synonyms);
+    for (const p of stored.patterns ?? []) if (!this.ablate.has('pattern')) this.patterns.push({ entry: e, pattern: compilePattern(p, (t) => synonyms.groupOf(t)) });
+    const expand = (term: string) => {
+      const t = normalize(term).replace(/ /g, '');
+      return [...new Set([t, ...(synonyms.groupOf(t) ?? [])])];
+    };
+    this.required[e] = stored.required?.map((r) => r.split('|').flatMap(expand));
+    this.keywords[e] = stored.keywords?.flatMap(expand);
+    this.appendSentences(e, [stored.question, ...stored.similar]);
+  }
+
+  private appendSentences(e: number, texts: readonly string[]): void {
+    const n = this.sentences.length + texts.length;
+    const added: IndexedSentence[] = texts.map((text) => {
+      const raw = new Map<number, number>();
+      for (const [key, tf] of this.extractor.analyze(text).features) {
+        let id = this.featureIds.get(key);
+        if (id === undefined) {
+          id = this.featureKeys.length;
+          this.featureIds.set(key, id);
+          this.featureKeys.push(key);
+          this.nbFeature.push(NB_FAMILIES.has(key[0]));
+          const idf = new Float64Array(this.featureKeys.length);
+          idf.set(this.idf);
+          idf[id] = idfOf(1, n, familyOf(key));
+          this.idf = idf;
+        }
+        raw.set(id, this.rawWeight(id, tf));
+      }
+      return { ...toUnitVector(raw), entry: e, text };
+    });
+    const first = this.sentences.length;
+    this.sentences.push(...added);
+    this.appendFlat(first);
+    added.forEach((s, k) => {
+      const d = first + k;
+      this.entries[e].sentences.push(d);
+      for (let i = 0; i < s.feats.length; i++) {
+        let list = this.extra.get(s.feats[i]);
+        if (!list) this.extra.set(s.feats[i], (list = { docs: [], weights: [] }));
+        list.docs.push(d);
+        list.weights.push(s.weights[i]);
+      }
+    });
+    this.nbVocab = Math.max(1, this.nbFeature.filter(Boolean).length);
+    this.nb[e] = this.nbCounts(this.entries[e].sentences);
+    this.compacts.push(...added.map((s) => normalize(s.text).replace(/ /g, '')));
+    const norms = new Float64Array(this.sentences.length);
+    norms.set(this.pinyinNorm);
+    added.forEach((s, k) => (norms[first + k] = this.pinyinNormOf(s)));
+    this.pinyinNorm = norms;
+    this.acc = new Float64Array(this.sentences.length);
   }
 
   private compileRules(synonyms: SynonymTable): void {
@@ -609,6 +738,7 @@ export class KefuMatcher {
   /** Is feature f only known through the held-out question(s)? Then, for an honest fit, it is unknown. */
   private onlyInExcluded(f: number, exclude: Exclude): boolean {
     const { start, docs } = this.postings;
+    if (f + 1 >= start.length || this.extra.has(f)) return false; // only built features are held out
     const n = this.df(f);
     if (exclude.sentence !== undefined) return n === 1 && docs[start[f]] === exclude.sentence;
     if (exclude.entry === undefined || n > this.entries[exclude.entry].sentences.length) return false;
@@ -671,15 +801,24 @@ export class KefuMatcher {
     let spent = 0;
     let processed = 0;
     for (const f of q.known) {
-      const n = start[f + 1] - start[f];
+      const n = this.df(f);
       if (spent > 0 && (n > this.dfCap || spent + n > POSTINGS_BUDGET)) break;
       spent += n;
       processed++;
       const w = q.weights.get(f)!;
-      for (let k = start[f], end = start[f + 1]; k < end; k++) {
+      const end = f + 1 < start.length ? start[f + 1] : 0;
+      for (let k = f + 1 < start.length ? start[f] : 0; k < end; k++) {
         const d = docs[k];
         if (acc[d] === 0) touched.push(d);
         acc[d] += w * weights[k];
+      }
+      const more = this.extra.size > 0 ? this.extra.get(f) : undefined;
+      if (more) {
+        for (let k = 0; k < more.docs.length; k++) {
+          const d = more.docs[k];
+          if (acc[d] === 0) touched.push(d);
+          acc[d] += w * more.weights[k];
+        }
       }
     }
     const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES) : touched;
@@ -874,6 +1013,8 @@ export interface SerializedIndex {
   ablate: KefuAblation[];
   features: string[];
   df: number[];
+  /** IDF as used (it stays as built when questions are added to a running index). */
+  idf?: number[];
   /** [entry index, text, feature ids, weights] */
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;

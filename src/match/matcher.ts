@@ -549,14 +549,7 @@ export class KefuMatcher {
     const e = this.kb.faqs.length - 1;
     this.entries.push({ sentences: [] });
     this.nb.push(this.nbCounts([]));
-    const synonyms = new SynonymTable(this.kb.synonyms);
-    for (const p of stored.patterns ?? []) if (!this.ablate.has('pattern')) this.patterns.push({ entry: e, pattern: compilePattern(p, (t) => synonyms.groupOf(t)) });
-    const expand = (term: string) => {
-      const t = normalize(term).replace(/ /g, '');
-      return [...new Set([t, ...(synonyms.groupOf(t) ?? [])])];
-    };
-    this.required[e] = stored.required?.map((r) => r.split('|').flatMap(expand));
-    this.keywords[e] = stored.keywords?.flatMap(expand);
+    this.compileRulesOf(stored, e, new SynonymTable(this.kb.synonyms));
     this.appendSentences(e, [stored.question, ...stored.similar]);
   }
 
@@ -604,17 +597,20 @@ export class KefuMatcher {
   }
 
   private compileRules(synonyms: SynonymTable): void {
+    this.kb.faqs.forEach((faq, e) => this.compileRulesOf(faq, e, synonyms));
+  }
+
+  /** One FAQ's patterns, required terms and keywords, expanded to their synonyms. */
+  private compileRulesOf(faq: KefuFaq, e: number, synonyms: SynonymTable): void {
     const expand = (term: string) => {
       const t = normalize(term).replace(/ /g, '');
       return [...new Set([t, ...(synonyms.groupOf(t) ?? [])])];
     };
-    this.kb.faqs.forEach((faq, e) => {
-      if (!this.ablate.has('pattern')) {
-        for (const p of faq.patterns ?? []) this.patterns.push({ entry: e, pattern: compilePattern(p, (t) => synonyms.groupOf(t)) });
-      }
-      this.required[e] = faq.required?.map((r) => r.split('|').flatMap(expand));
-      this.keywords[e] = faq.keywords?.flatMap(expand);
-    });
+    if (!this.ablate.has('pattern')) {
+      for (const p of faq.patterns ?? []) this.patterns.push({ entry: e, pattern: compilePattern(p, (t) => synonyms.groupOf(t)) });
+    }
+    this.required[e] = faq.required?.map((r) => r.split('|').flatMap(expand));
+    this.keywords[e] = faq.keywords?.flatMap(expand);
   }
 
   /**

@@ -64,10 +64,13 @@ describe('approving learned questions into KB files', () => {
     const original = readFileSync(file, 'utf8');
     const big = `${original}\n# ${'填充'.repeat(200_000)}\n`;
     const scriptFile = path.join(path.dirname(kb), 'writer.mjs');
+    // The two contents come from files beside the KB: each writer must write exactly these.
+    writeFileSync(path.join(path.dirname(kb), 'original.txt'), original);
+    writeFileSync(path.join(path.dirname(kb), 'big.txt'), big);
     writeFileSync(
       scriptFile,
       `import { readFileSync } from 'node:fs'; import { writeFileAtomic } from ${JSON.stringify(dist)};
-const original = readFileSync(${JSON.stringify(file)}, 'utf8'); const big = original + '\\n# ' + '填充'.repeat(200000) + '\\n';
+const original = readFileSync(${JSON.stringify(path.join(path.dirname(kb), 'original.txt'))}, 'utf8'); const big = readFileSync(${JSON.stringify(path.join(path.dirname(kb), 'big.txt'))}, 'utf8');
 for (;;) { await writeFileAtomic(${JSON.stringify(file)}, big); await writeFileAtomic(${JSON.stringify(file)}, original); }`,
     );
     for (const delay of [150, 300, 450]) {

@@ -1,15 +1,13 @@
 /**
- * The search index: TF-IDF vectors of every KB question, an inverted index over their
- * features, and one centroid vector per FAQ.
+ * The search index: TF-IDF vectors of every KB question and an inverted index over their
+ * features.
  *
  * Invariants:
  * - `sentences[s].feats` is sorted ascending and `weights` is the unit-length TF-IDF vector
  *   over those features (cosine = dot product).
- * - `postings[f]` lists every sentence containing feature f, ascending, with the same weight
- *   as in that sentence's vector; `df[f] === postings[f].length`.
- * - An entry's `sum` is the plain sum of its sentences' unit vectors (sorted by feature);
- *   the centroid is `sum / |sum|`, and `selfDot[s] = sum · v_s`, so a sentence can be held
- *   out of its own centroid exactly during leave-one-out fitting.
+ * - The postings of feature f list every question built into the index that contains f,
+ *   ascending, with the same weight as in that question's vector; questions added to a
+ *   running index later sit in the matcher's delta postings, and df counts both.
  */
 import type { FeatureFamily } from '../text/features.js';
 
@@ -69,34 +67,12 @@ export function toUnitVector(raw: Map<number, number>): SparseVector {
   return { feats, weights };
 }
 
-/** Sum of sparse vectors (all sorted by feature). */
-export function sumVectors(vs: readonly SparseVector[]): SparseVector {
-  const acc = new Map<number, number>();
-  for (const v of vs) for (let i = 0; i < v.feats.length; i++) acc.set(v.feats[i], (acc.get(v.feats[i]) ?? 0) + v.weights[i]);
-  const feats = Int32Array.from(acc.keys()).sort();
-  const weights = new Float32Array(feats.length);
-  for (let i = 0; i < feats.length; i++) weights[i] = acc.get(feats[i])!;
-  return { feats, weights };
-}
-
 /** Dot product of a sparse vector with a dense query lookup. */
 export function dotWithQuery(v: SparseVector, q: Map<number, number>): number {
   let s = 0;
   for (let i = 0; i < v.feats.length; i++) {
     const w = q.get(v.feats[i]);
     if (w !== undefined) s += w * v.weights[i];
-  }
-  return s;
-}
-
-export function dotSparse(a: SparseVector, b: SparseVector): number {
-  let i = 0;
-  let j = 0;
-  let s = 0;
-  while (i < a.feats.length && j < b.feats.length) {
-    if (a.feats[i] === b.feats[j]) s += a.weights[i++] * b.weights[j++];
-    else if (a.feats[i] < b.feats[j]) i++;
-    else j++;
   }
   return s;
 }

@@ -312,7 +312,7 @@ export class KefuMatcher {
    * if (m.type === 'answer') console.log(m.id, m.confidence);
    */
   match(text: string): KefuMatch {
-    return this.decide(text, this.rank(text));
+    return this.decide(text, this.score(text));
   }
 
   /**
@@ -341,7 +341,7 @@ export class KefuMatcher {
 
   /** Like `match`, with what went into the decision. */
   explain(text: string): { match: KefuMatch; explanation: KefuMatchExplanation } {
-    const ranked = this.rank(text);
+    const ranked = this.score(text);
     const q = ranked.query;
     return {
       match: this.decide(text, ranked),
@@ -769,10 +769,6 @@ export class KefuMatcher {
     for (const [id, w] of weights) weights.set(id, w / norm);
     const known = [...weights.keys()].sort((a, b) => this.df(a) - this.df(b));
     return { analysis, weights, known, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
-  }
-
-  private rank(text: string): { query: QueryVector; scored: Scored[] } {
-    return this.score(text);
   }
 
   private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {

@@ -435,7 +435,7 @@ export class KefuMatcher {
   /** Document frequency: how many questions contain feature f. */
   private df(f: number): number {
     const csr = f + 1 < this.postings.start.length ? this.postings.start[f + 1] - this.postings.start[f] : 0;
-    return csr + (this.extra.get(f)?.docs.length ?? 0);
+    return this.extra.size === 0 ? csr : csr + (this.extra.get(f)?.docs.length ?? 0);
   }
 
   private install(sentences: IndexedSentence[]): void {

@@ -25,7 +25,9 @@ export { asksForHuman, readEmotion, detectSmallTalk, DEFAULT_SMALL_TALK } from '
 export type { EmotionReading, SmallTalkKind } from './bot/triggers.js';
 export { fitCalibration, SIGNALS as CALIBRATION_SIGNALS } from './match/calibrate.js';
 export type { CalibrationModel, LabelledSample } from './match/calibrate.js';
-export { KefuLearner, MemoryLearningStore } from './learn/learner.js';
-export type { KefuLearningItem, KefuLearningStore, KefuLearnerOptions, KefuCapture, KefuLearnReason, KefuLearnerEvents } from './learn/learner.js';
+export { KefuLearner, MemoryLearningStore, applyCapture } from './learn/learner.js';
+export type { KefuCaptureRecord, KefuLearningItem, KefuLearningStore, KefuLearnerOptions, KefuCapture, KefuLearnReason, KefuLearnerEvents } from './learn/learner.js';
+export { applyKbChange } from './learn/kb-change.js';
+export type { KefuKbChange } from './learn/kb-change.js';
 export { redact, REDACTION_LABELS } from './learn/redact.js';
 export type { Redaction, RedactionKind } from './learn/redact.js';

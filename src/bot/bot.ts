@@ -137,6 +137,16 @@ export interface KefuBotEvents {
   reply: (reply: KefuReply) => void;
   feedback: (event: { sessionId: string; turnId: string; vote: 'up' | 'down'; faqId?: string | null }) => void;
   'learn-error': (event: { sessionId: string; error: string }) => void;
+  /** A shared store (e.g. Redis) could not do `op`; the bot went on (from its own copy) and, if `queued`, will retry the write. */
+  'store-degraded': (event: { store: 'sessions' | 'learning'; op: string; error: string; queued: boolean }) => void;
+  /** The store is back; `flushed` queued writes went through. */
+  'store-recovered': (event: { store: 'sessions' | 'learning'; flushed: number }) => void;
+}
+
+/** Stores that report outages (the Redis ones) emit these; the bot re-emits them. */
+interface ReportingStore {
+  on(event: 'degraded', fn: (e: { op: string; error: string; queued: boolean }) => void): unknown;
+  on(event: 'recovered', fn: (e: { flushed: number }) => void): unknown;
 }
 
 const PRIORITY_RANK: Record<FaqPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
@@ -172,6 +182,14 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       now: options.now ?? Date.now,
     };
     this.checkVariables();
+    this.relayStoreEvents(this.sessions, 'sessions');
+    if (this.learner) this.relayStoreEvents(this.learner.store, 'learning');
+  }
+
+  private relayStoreEvents(store: object, name: 'sessions' | 'learning'): void {
+    if (typeof (store as Partial<ReportingStore>).on !== 'function') return;
+    (store as ReportingStore).on('degraded', (e) => this.emit('store-degraded', { store: name, ...e }));
+    (store as ReportingStore).on('recovered', (e) => this.emit('store-recovered', { store: name, ...e }));
   }
 
   /**
@@ -182,21 +200,29 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
    */
   async ask(text: string, options: KefuAskOptions = {}): Promise<KefuReply> {
     const sessionId = options.sessionId ?? 'default';
-    const now = this.opt.now();
-    const session = (await this.sessions.get(sessionId)) ?? newSession(sessionId, now, { channel: options.channel, user: options.user });
     if (options.variables) {
       for (const k of Object.keys(options.variables)) {
         if (!(k in this.opt.sessionVariables)) throw new KefuError('undeclared-variable', `kefu: session variable "${k}" is not declared; add it to createBot({ sessionVariables: { ${k}: '<default>' } })`);
       }
-      session.variables = { ...session.variables, ...options.variables };
     }
-    session.updatedAt = now;
-    const customer = this.addTurn(session, { role: 'customer', text });
-    const reply = await this.respond(session, text, customer);
-    await this.sessions.set(session);
+    const [reply, session] = await this.exclusive(sessionId, async () => {
+      const now = this.opt.now();
+      const session = (await this.sessions.get(sessionId)) ?? newSession(sessionId, now, { channel: options.channel, user: options.user });
+      if (options.variables) session.variables = { ...session.variables, ...options.variables };
+      session.updatedAt = now;
+      const customer = this.addTurn(session, { role: 'customer', text });
+      const reply = await this.respond(session, text, customer);
+      await this.sessions.set(session);
+      return [reply, session] as const;
+    });
     await this.learnFrom(reply, session);
     this.emit('reply', reply);
     return reply;
+  }
+
+  /** A session's read-change-write, one at a time per session (across processes when the store is shared). */
+  private exclusive<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    return this.sessions.exclusive ? this.sessions.exclusive(sessionId, fn) : fn();
   }
 
   private async respond(s: KefuSession, input: string, customer: KefuTurn): Promise<KefuReply> {
@@ -331,11 +357,16 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   /** Retry every handoff the host's handler has not accepted yet; returns how many got through. */
   async retryHandoffs(): Promise<number> {
     let ok = 0;
-    for (const s of (await this.sessions.withHuman?.()) ?? []) {
-      if (s.mode !== 'waiting' || !s.handoff || s.handoff.delivered) continue;
-      const last = [...s.turns].reverse().find((t) => t.role === 'customer');
-      if (await this.deliver(s, last?.text ?? '', readEmotion(last?.text ?? ''))) ok++;
-      await this.sessions.set(s);
+    for (const listed of (await this.sessions.withHuman?.()) ?? []) {
+      if (listed.mode !== 'waiting' || !listed.handoff || listed.handoff.delivered) continue;
+      await this.exclusive(listed.id, async () => {
+        // Re-read under the lock: another process may have delivered it meanwhile.
+        const s = await this.sessions.get(listed.id);
+        if (!s || s.mode !== 'waiting' || !s.handoff || s.handoff.delivered) return;
+        const last = [...s.turns].reverse().find((t) => t.role === 'customer');
+        if (await this.deliver(s, last?.text ?? '', readEmotion(last?.text ?? ''))) ok++;
+        await this.sessions.set(s);
+      });
     }
     return ok;
   }
@@ -348,13 +379,15 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
   /** An agent takes the conversation (also implied by their first `agentReply`). */
   async agentAccept(sessionId: string, agentId?: string): Promise<void> {
-    const s = await this.mustGet(sessionId);
-    s.mode = 'human';
-    if (s.handoff) {
-      s.handoff.acceptedAt = this.opt.now();
-      s.handoff.agentId = agentId;
-    }
-    await this.sessions.set(s);
+    await this.exclusive(sessionId, async () => {
+      const s = await this.mustGet(sessionId);
+      s.mode = 'human';
+      if (s.handoff) {
+        s.handoff.acceptedAt = this.opt.now();
+        s.handoff.agentId = agentId;
+      }
+      await this.sessions.set(s);
+    });
   }
 
   /**
@@ -364,15 +397,18 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
    * await bot.agentReply('u-42', '您好，我是客服小王，马上为您处理。', 'agent-7');
    */
   async agentReply(sessionId: string, text: string, agentId?: string): Promise<KefuTurn> {
-    const s = await this.mustGet(sessionId);
-    if (s.mode === 'bot') throw new KefuError('not-with-human', `kefu: session "${sessionId}" is not handed over to a human; nothing to reply to`);
-    if (s.mode === 'waiting') {
-      s.mode = 'human';
-      if (s.handoff) Object.assign(s.handoff, { acceptedAt: this.opt.now(), agentId, delivered: true });
-    }
-    s.updatedAt = this.opt.now();
-    const turn = this.addTurn(s, { role: 'agent', text });
-    await this.sessions.set(s);
+    const [s, turn] = await this.exclusive(sessionId, async () => {
+      const s = await this.mustGet(sessionId);
+      if (s.mode === 'bot') throw new KefuError('not-with-human', `kefu: session "${sessionId}" is not handed over to a human; nothing to reply to`);
+      if (s.mode === 'waiting') {
+        s.mode = 'human';
+        if (s.handoff) Object.assign(s.handoff, { acceptedAt: this.opt.now(), agentId, delivered: true });
+      }
+      s.updatedAt = this.opt.now();
+      const turn = this.addTurn(s, { role: 'agent', text });
+      await this.sessions.set(s);
+      return [s, turn] as const;
+    });
     this.emit('agent-message', { sessionId, turn, agentId });
     // The customer's question and the agent's answer: a candidate FAQ for review.
     const question = this.learner && this.questionBefore(s, turn.id);
@@ -386,13 +422,16 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
   /** Give the conversation back to the bot. Returns the bot's closing line for the customer. */
   async handback(sessionId: string): Promise<string> {
-    const s = await this.mustGet(sessionId);
-    s.mode = 'bot';
-    s.handoff = undefined;
-    s.failures = 0;
-    const text = this.fill(this.opt.messages.handback, s);
-    this.addTurn(s, { role: 'bot', text, type: 'handback' });
-    await this.sessions.set(s);
+    const text = await this.exclusive(sessionId, async () => {
+      const s = await this.mustGet(sessionId);
+      s.mode = 'bot';
+      s.handoff = undefined;
+      s.failures = 0;
+      const text = this.fill(this.opt.messages.handback, s);
+      this.addTurn(s, { role: 'bot', text, type: 'handback' });
+      await this.sessions.set(s);
+      return text;
+    });
     this.emit('handback', { sessionId });
     return text;
   }
@@ -400,11 +439,14 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   /** The customer's thumbs up/down on one bot reply. */
   async feedback(sessionId: string, turnId: string, vote: 'up' | 'down'): Promise<void> {
     if (vote !== 'up' && vote !== 'down') throw new KefuError('bad-feedback', `kefu: feedback is 'up' or 'down', not ${JSON.stringify(vote)}`);
-    const s = await this.mustGet(sessionId);
-    const turn = s.turns.find((t) => t.id === turnId && t.role === 'bot');
-    if (!turn) throw new KefuError('unknown-turn', `kefu: session "${sessionId}" has no bot reply "${turnId}"`);
-    turn.feedback = vote;
-    await this.sessions.set(s);
+    const [s, turn] = await this.exclusive(sessionId, async () => {
+      const s = await this.mustGet(sessionId);
+      const turn = s.turns.find((t) => t.id === turnId && t.role === 'bot');
+      if (!turn) throw new KefuError('unknown-turn', `kefu: session "${sessionId}" has no bot reply "${turnId}"`);
+      turn.feedback = vote;
+      await this.sessions.set(s);
+      return [s, turn] as const;
+    });
     this.recorder.record({ at: this.opt.now(), kind: 'feedback', vote, faqId: turn.faqId });
     this.emit('feedback', { sessionId, turnId, vote, faqId: turn.faqId });
     const question = vote === 'down' && this.learner ? this.questionBefore(s, turnId) : undefined;

@@ -59,6 +59,31 @@ export interface KefuSessionStore {
   delete(id: string): Promise<void>;
   /** Sessions waiting for or talking with a human, for agent consoles. */
   withHuman?(): Promise<KefuSession[]>;
+  /**
+   * Run `fn` while no other caller (in this process or, for shared stores, any other) holds
+   * the same session, so two messages of one conversation never overwrite each other's turns.
+   * Stores without it are used without locking.
+   */
+  exclusive?<T>(id: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** One-at-a-time per key, within this process. */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const result = prev.then(fn, fn);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
 }
 
 export interface MemorySessionStoreOptions {
@@ -80,6 +105,7 @@ export class MemorySessionStore implements KefuSessionStore {
   private readonly ttlMs: number;
   private readonly maxSessions: number;
   private readonly now: () => number;
+  private readonly mutex = new KeyedMutex();
 
   constructor(options: MemorySessionStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? 30 * 60_000;
@@ -109,6 +135,10 @@ export class MemorySessionStore implements KefuSessionStore {
 
   async delete(id: string): Promise<void> {
     this.sessions.delete(id);
+  }
+
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(id, fn);
   }
 
   async withHuman(): Promise<KefuSession[]> {

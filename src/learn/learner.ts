@@ -4,8 +4,8 @@
  * with a count, with an `emerging-issue` event when a group spikes. Browser-safe; where the
  * items live is a `KefuLearningStore` (in memory by default; a JSON Lines file in Node).
  *
- * Approving a group writes it into the KB files (src/node/learn-review.ts). Still to come
- * (see the learning issue): updating a running index without a rebuild.
+ * Approving a group writes it into the KB files and updates the running index
+ * (src/node/learn-review.ts).
  */
 import EventEmitter from 'eventemitter3';
 import { KefuError } from '../errors.js';
@@ -38,10 +38,76 @@ export interface KefuLearningItem {
   emergingAt?: number;
 }
 
-/** Where learning items live. `put` replaces the item with the same id. */
+/**
+ * One capture, as the store applies it: the redacted wording and where it came from, plus
+ * what the group needs if it does not exist yet. Applying it is one atomic step in the
+ * store (`applyCapture` in memory; a Lua script in Redis), so concurrent processes never
+ * lose a question.
+ */
+export interface KefuCaptureRecord {
+  text: string;
+  at: number;
+  reason: KefuLearnReason;
+  channel?: string;
+  agentReply?: string;
+  /** For a new group: the FAQs nearest to it. */
+  nearest: { id: string; confidence: number }[];
+  /** The emerging-issue rule in force. */
+  emerging: { count: number; windowMs: number };
+}
+
+/**
+ * Where learning items live. Implementations apply `record` and `setStatus` atomically
+ * (several bot processes may share one store).
+ */
 export interface KefuLearningStore {
   all(): Promise<KefuLearningItem[]>;
-  put(item: KefuLearningItem): Promise<void>;
+  /** Add one capture to group `id`, creating the group when it does not exist. `emerging`: this capture made the group spike. */
+  record(id: string, capture: KefuCaptureRecord): Promise<{ item: KefuLearningItem; emerging: boolean }>;
+  /** Mark a group ignored or approved. Returns the changed item; throws `unknown-item` when there is none. */
+  setStatus(id: string, status: KefuLearningItem['status'], approvedAs?: KefuLearningItem['approvedAs']): Promise<KefuLearningItem>;
+}
+
+const MAX_VARIANTS = 20;
+
+/**
+ * The one definition of what a capture does to a group (the Redis store runs the same
+ * steps in Lua; a test keeps the two equal). Mutates and returns `item` (or a new one).
+ */
+export function applyCapture(item: KefuLearningItem | undefined, id: string, c: KefuCaptureRecord): { item: KefuLearningItem; emerging: boolean } {
+  if (!item) {
+    item = { id, text: c.text, variants: [], count: 0, firstSeen: c.at, lastSeen: c.at, channels: {}, reasons: {}, nearest: c.nearest.slice(0, 3), status: 'open', agentReplies: [], recent: [] };
+  }
+  item.count++;
+  item.lastSeen = Math.max(item.lastSeen, c.at);
+  const v = item.variants.find((x) => x.text === c.text);
+  if (v) v.count++;
+  else if (item.variants.length < MAX_VARIANTS) item.variants.push({ text: c.text, count: 1 });
+  // Stable: equal counts keep their first-seen order.
+  item.variants.sort((a, b) => b.count - a.count);
+  item.text = item.variants[0].text;
+  if (c.channel) item.channels[c.channel] = (item.channels[c.channel] ?? 0) + 1;
+  item.reasons[c.reason] = (item.reasons[c.reason] ?? 0) + 1;
+  if (c.agentReply && !item.agentReplies.includes(c.agentReply)) item.agentReplies.push(c.agentReply);
+  item.recent = [...item.recent.filter((t) => c.at - t <= c.emerging.windowMs), c.at].slice(-Math.max(100, c.emerging.count));
+  const emerging = item.recent.length >= c.emerging.count && (item.emergingAt === undefined || c.at - item.emergingAt > c.emerging.windowMs);
+  if (emerging) item.emergingAt = c.at;
+  return { item, emerging };
+}
+
+export function applyStatus(item: KefuLearningItem | undefined, id: string, status: KefuLearningItem['status'], approvedAs?: KefuLearningItem['approvedAs']): KefuLearningItem {
+  if (!item) throw new KefuError('unknown-item', `kefu: no learning item "${id}"`);
+  item.status = status;
+  if (approvedAs) item.approvedAs = approvedAs;
+  return item;
+}
+
+/** A group's id from its first wording: two processes that meet the same new question at once fill one group. */
+export function groupId(text: string): string {
+  // FNV-1a, 52 bits (exact in a double).
+  let h = 0xcbf29ce484222325n & 0xfffffffffffffn;
+  for (const ch of text) h = ((h ^ BigInt(ch.codePointAt(0)!)) * 0x100000001b3n) & 0xfffffffffffffn;
+  return `q-${h.toString(36)}`;
 }
 
 export class MemoryLearningStore implements KefuLearningStore {
@@ -49,8 +115,13 @@ export class MemoryLearningStore implements KefuLearningStore {
   async all(): Promise<KefuLearningItem[]> {
     return [...this.items.values()].map((i) => structuredClone(i));
   }
-  async put(item: KefuLearningItem): Promise<void> {
-    this.items.set(item.id, structuredClone(item));
+  async record(id: string, c: KefuCaptureRecord): Promise<{ item: KefuLearningItem; emerging: boolean }> {
+    const r = applyCapture(this.items.get(id), id, c);
+    this.items.set(id, r.item);
+    return { item: structuredClone(r.item), emerging: r.emerging };
+  }
+  async setStatus(id: string, status: KefuLearningItem['status'], approvedAs?: KefuLearningItem['approvedAs']): Promise<KefuLearningItem> {
+    return structuredClone(applyStatus(this.items.get(id), id, status, approvedAs));
   }
 }
 
@@ -112,7 +183,6 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
   private async captureNow(c: KefuCapture): Promise<KefuLearningItem | undefined> {
     const text = redact(c.text.trim()).text;
     if (!text.replace(/【[^】]*】|\s|\p{P}/gu, '')) return undefined;
-    const now = this.now();
     const vector = this.matcher.textVector(text);
     let best: KefuLearningItem | undefined;
     let bestSim = this.threshold;
@@ -121,27 +191,18 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
       if (sim >= bestSim) [best, bestSim] = [item, sim];
     }
     if (best?.status === 'ignored') return undefined;
-    const item = best ?? this.newItem(text, now, c);
-    if (best) {
-      item.count++;
-      item.lastSeen = now;
-      const v = item.variants.find((x) => x.text === text);
-      if (v) v.count++;
-      else if (item.variants.length < 20) item.variants.push({ text, count: 1 });
-      item.variants.sort((a, b) => b.count - a.count);
-      item.text = item.variants[0].text;
-    }
-    if (best) {
-      if (c.channel) item.channels[c.channel] = (item.channels[c.channel] ?? 0) + 1;
-      item.reasons[c.reason] = (item.reasons[c.reason] ?? 0) + 1;
-    }
-    if (c.agentReply && !item.agentReplies.includes(c.agentReply)) item.agentReplies.push(redact(c.agentReply).text);
-    item.recent = [...item.recent.filter((t) => now - t <= this.emerging.windowMs), now].slice(-Math.max(100, this.emerging.count));
-    const spiking = item.recent.length >= this.emerging.count && (item.emergingAt === undefined || now - item.emergingAt > this.emerging.windowMs);
-    if (spiking) item.emergingAt = now;
-    await this.store.put(item);
+    const nearest = best ? [] : (c.nearest ?? this.matcher.match(text).candidates).map(({ id, confidence }) => ({ id, confidence: Math.round(confidence * 1e4) / 1e4 }));
+    const { item, emerging } = await this.store.record(best?.id ?? groupId(text), {
+      text,
+      at: this.now(),
+      reason: c.reason,
+      channel: c.channel,
+      agentReply: c.agentReply ? redact(c.agentReply).text : undefined,
+      nearest,
+      emerging: this.emerging,
+    });
     this.emit('captured', item);
-    if (spiking) this.emit('emerging-issue', { item, countInWindow: item.recent.length, windowMs: this.emerging.windowMs });
+    if (emerging) this.emit('emerging-issue', { item, countInWindow: item.recent.length, windowMs: this.emerging.windowMs });
     return item;
   }
 
@@ -152,42 +213,18 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
 
   /** Ignore a group: it leaves the list and questions like it are no longer captured. */
   async ignore(id: string): Promise<void> {
-    const item = await this.get(id);
-    item.status = 'ignored';
-    await this.store.put(item);
+    await this.store.setStatus(id, 'ignored');
   }
 
   /** Mark a group approved (after its questions were written into the KB). */
   async markApproved(id: string, faqId: string, kind: 'similar' | 'new'): Promise<KefuLearningItem> {
-    const item = await this.get(id);
-    item.status = 'approved';
-    item.approvedAs = { faqId, kind };
-    await this.store.put(item);
-    return item;
+    return this.store.setStatus(id, 'approved', { faqId, kind });
   }
 
   async get(id: string): Promise<KefuLearningItem> {
     const item = (await this.store.all()).find((i) => i.id === id);
     if (!item) throw new KefuError('unknown-item', `kefu: no learning item "${id}"`);
     return item;
-  }
-
-  private newItem(text: string, now: number, c: KefuCapture): KefuLearningItem {
-    const nearest = c.nearest ?? this.matcher.match(text).candidates.map(({ id, confidence }) => ({ id, confidence }));
-    return {
-      id: `q-${now.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
-      text,
-      variants: [{ text, count: 1 }],
-      count: 1,
-      firstSeen: now,
-      lastSeen: now,
-      channels: c.channel ? { [c.channel]: 1 } : {},
-      reasons: { [c.reason]: 1 },
-      nearest: nearest.slice(0, 3),
-      status: 'open',
-      agentReplies: [],
-      recent: [],
-    };
   }
 
   private cosine(a: Map<string, number>, text: string): number {

@@ -6,6 +6,7 @@
 import { KefuError } from '../errors.js';
 import type { KefuLearner, KefuLearningItem } from '../learn/learner.js';
 import type { KefuMatcher } from '../match/matcher.js';
+import { applyKbChange, type KefuKbChange } from '../learn/kb-change.js';
 import { addFaq, addSimilarQuestions } from './kb-writer.js';
 import { readKnowledgeBase } from './load-kb.js';
 
@@ -22,7 +23,14 @@ function usableQuestions(item: KefuLearningItem): string[] {
  * await approveLearningItem(learner, 'q-abc', 'knowledge-base', { faqId: 'payment-methods' });
  * await approveLearningItem(learner, 'q-def', 'knowledge-base', { newFaq: { id: 'pay-ecny', answer: '支持…' }, file: 'knowledge-base/payment.yaml' });
  */
-export async function approveLearningItem(learner: KefuLearner, id: string, kbPath: string, approval: KefuApproval, options: { matcher?: KefuMatcher } = {}): Promise<{ file: string; questions: string[] }> {
+export interface KefuApproveOptions {
+  /** A running matcher to update at once (hot update, no rebuild). */
+  matcher?: KefuMatcher;
+  /** Tell other bot processes, e.g. `redis.publishKbChange` from `kefu/redis`. */
+  publish?: (change: KefuKbChange) => Promise<unknown>;
+}
+
+export async function approveLearningItem(learner: KefuLearner, id: string, kbPath: string, approval: KefuApproval, options: KefuApproveOptions = {}): Promise<{ file: string; questions: string[]; change: KefuKbChange }> {
   const item = await learner.get(id);
   if (item.status !== 'open') throw new KefuError('not-open', `kefu: learning item "${id}" is ${item.status}, not open`);
   const questions = usableQuestions(item);
@@ -33,15 +41,22 @@ export async function approveLearningItem(learner: KefuLearner, id: string, kbPa
     const faq = kb.faqs.find((f) => f.id === approval.faqId);
     if (!faq?.source) throw new KefuError('unknown-faq', `kefu: no FAQ "${approval.faqId}" in ${kbPath}`);
     const added = await addSimilarQuestions(faq.source.file, faq.id, questions);
-    // The running bot answers the learned question at once, without a rebuild.
-    options.matcher?.addQuestions(faq.id, added);
+    const change: KefuKbChange = { kind: 'similar', faqId: faq.id, questions: added };
     await learner.markApproved(id, faq.id, 'similar');
-    return { file: faq.source.file, questions: added };
+    await announce(change, options);
+    return { file: faq.source.file, questions: added, change };
   }
   const [question, ...similar] = questions;
   const faq = { id: approval.newFaq.id, question, ...(similar.length ? { similar } : {}), answer: approval.newFaq.answer, ...(approval.newFaq.category ? { category: approval.newFaq.category } : {}) };
   await addFaq(approval.file, faq);
-  options.matcher?.addFaq({ ...faq, similar: faq.similar ?? [], source: { file: approval.file } });
+  const change: KefuKbChange = { kind: 'faq', faq: { ...faq, similar: faq.similar ?? [], source: { file: approval.file } } };
   await learner.markApproved(id, approval.newFaq.id, 'new');
-  return { file: approval.file, questions };
+  await announce(change, options);
+  return { file: approval.file, questions, change };
+}
+
+/** The running bot answers the learned question at once, without a rebuild; other processes hear of it. */
+async function announce(change: KefuKbChange, options: KefuApproveOptions): Promise<void> {
+  if (options.matcher) applyKbChange(options.matcher, change);
+  if (options.publish) await options.publish(change);
 }

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KefuError } from '../errors.js';
-import type { KefuLearningItem, KefuLearningStore } from '../learn/learner.js';
+import { applyCapture, applyStatus, type KefuCaptureRecord, type KefuLearningItem, type KefuLearningStore } from '../learn/learner.js';
 
 export class JsonlLearningStore implements KefuLearningStore {
   private items: Map<string, KefuLearningItem> | undefined;
@@ -17,14 +17,29 @@ export class JsonlLearningStore implements KefuLearningStore {
     return [...(await this.load()).values()].map((i) => structuredClone(i));
   }
 
-  async put(item: KefuLearningItem): Promise<void> {
+  async record(id: string, c: KefuCaptureRecord): Promise<{ item: KefuLearningItem; emerging: boolean }> {
     const items = await this.load();
-    items.set(item.id, structuredClone(item));
+    const r = applyCapture(structuredClone(items.get(id)), id, c);
+    await this.save(id, r.item);
+    return { item: structuredClone(r.item), emerging: r.emerging };
+  }
+
+  async setStatus(id: string, status: KefuLearningItem['status'], approvedAs?: KefuLearningItem['approvedAs']): Promise<KefuLearningItem> {
+    const item = applyStatus(structuredClone((await this.load()).get(id)), id, status, approvedAs);
+    await this.save(id, item);
+    return structuredClone(item);
+  }
+
+  /** Rewrite the whole file with `item` in place; the in-memory copy changes only once the file did. */
+  private async save(id: string, item: KefuLearningItem): Promise<void> {
+    const items = new Map(await this.load());
+    items.set(id, item);
     const text = [...items.values()].map((i) => JSON.stringify(i)).join('\n');
     await mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     await writeFile(tmp, text ? `${text}\n` : '');
     await rename(tmp, this.file);
+    this.items = items;
   }
 
   private async load(): Promise<Map<string, KefuLearningItem>> {

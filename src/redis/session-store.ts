@@ -1,0 +1,164 @@
+/**
+ * Sessions in Redis: one JSON value per session with a TTL, a set of the sessions that are
+ * with a human (for agent consoles), and a lock per session so that two processes never
+ * interleave the read-change-write of one conversation.
+ *
+ * While Redis is down the conversation goes on from this process's last copy; writes are
+ * queued and flushed when Redis is back, unless another process wrote a newer state meanwhile.
+ */
+import EventEmitter from 'eventemitter3';
+import { randomUUID } from 'node:crypto';
+import { KefuError } from '../errors.js';
+import { KeyedMutex, MemorySessionStore, type KefuSession, type KefuSessionStore } from '../bot/session.js';
+import { message, type KefuRedis, type KefuStoreEvents } from './connection.js';
+
+export interface RedisSessionStoreOptions {
+  /** A session unused this long expires. Default 30 minutes. */
+  ttlMs?: number;
+  /** How long a message waits for another process to finish with the same session. Default 10,000 ms. */
+  lockWaitMs?: number;
+}
+
+const LOCK_TTL_MS = 30_000;
+
+export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements KefuSessionStore {
+  private readonly ttlMs: number;
+  private readonly lockWaitMs: number;
+  private readonly mutex = new KeyedMutex();
+  /** This process's latest copy of each session it served (what an outage continues from). */
+  private readonly local: MemorySessionStore;
+  /** Writes Redis did not take, by session id (only the latest matters). */
+  private readonly pending = new Map<string, KefuSession>();
+  private flushing = false;
+
+  constructor(
+    private readonly redis: KefuRedis,
+    options: RedisSessionStoreOptions = {},
+  ) {
+    super();
+    this.ttlMs = options.ttlMs ?? 30 * 60_000;
+    this.lockWaitMs = options.lockWaitMs ?? 10_000;
+    this.local = new MemorySessionStore({ ttlMs: this.ttlMs });
+    redis.client.on('ready', () => void this.flush());
+  }
+
+  /** Writes waiting for Redis to come back. */
+  get queued(): number {
+    return this.pending.size;
+  }
+
+  async get(id: string): Promise<KefuSession | undefined> {
+    const mine = this.pending.get(id);
+    if (mine) return structuredClone(mine);
+    try {
+      const raw = await this.redis.client.get(this.key(id));
+      return raw ? (JSON.parse(raw) as KefuSession) : undefined;
+    } catch (err) {
+      this.emit('degraded', { op: 'session-get', error: message(err), queued: false });
+      return this.local.get(id);
+    }
+  }
+
+  async set(session: KefuSession): Promise<void> {
+    await this.local.set(session);
+    const human = session.mode !== 'bot';
+    try {
+      await this.redis.client
+        .multi()
+        .set(this.key(session.id), JSON.stringify(session), 'PX', this.ttlMs)
+        [human ? 'sadd' : 'srem'](this.redis.key('with-human'), session.id)
+        .exec()
+        .then(throwOnError);
+      this.pending.delete(session.id);
+    } catch (err) {
+      this.pending.set(session.id, structuredClone(session));
+      this.emit('degraded', { op: 'session-set', error: message(err), queued: true });
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    this.pending.delete(id);
+    await this.local.delete(id);
+    await this.redis.client.multi().del(this.key(id)).srem(this.redis.key('with-human'), id).exec().then(throwOnError);
+  }
+
+  async withHuman(): Promise<KefuSession[]> {
+    const setKey = this.redis.key('with-human');
+    try {
+      const ids = await this.redis.client.smembers(setKey);
+      if (ids.length === 0) return [];
+      const raws = await this.redis.client.mget(ids.map((id) => this.key(id)));
+      const gone = ids.filter((_, i) => !raws[i]);
+      if (gone.length > 0) await this.redis.client.srem(setKey, ...gone);
+      return raws.flatMap((r) => (r ? [JSON.parse(r) as KefuSession] : [])).filter((s) => s.mode !== 'bot');
+    } catch (err) {
+      this.emit('degraded', { op: 'session-list', error: message(err), queued: false });
+      return (await this.local.withHuman()).filter((s) => !this.pending.has(s.id) || this.pending.get(s.id)!.mode !== 'bot');
+    }
+  }
+
+  /** One at a time per session: first within this process, then across processes by a Redis lock. */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(id, async () => {
+      const release = await this.lock(id);
+      try {
+        return await fn();
+      } finally {
+        await release();
+      }
+    });
+  }
+
+  private async lock(id: string): Promise<() => Promise<void>> {
+    const key = this.redis.key(`lock:${id}`);
+    const token = randomUUID();
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        if ((await this.redis.client.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
+          return async () => {
+            await this.redis.client.kefuReleaseLock(key, token).catch(() => undefined);
+          };
+        }
+      } catch (err) {
+        // Redis is down: other processes cannot write this session either; go on without the lock.
+        this.emit('degraded', { op: 'session-lock', error: message(err), queued: false });
+        return async () => undefined;
+      }
+      if (Date.now() > deadline) {
+        throw new KefuError('session-busy', `kefu: session "${id}" stayed locked by another process for ${this.lockWaitMs} ms; try again`);
+      }
+      await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
+    }
+  }
+
+  /** Write the queued sessions, unless another process stored a newer state meanwhile. */
+  async flush(): Promise<number> {
+    if (this.flushing || this.pending.size === 0) return 0;
+    this.flushing = true;
+    let flushed = 0;
+    try {
+      for (const [id, s] of [...this.pending]) {
+        await this.redis.client.kefuSetSessionIfNewer(this.key(id), this.redis.key('with-human'), id, JSON.stringify(s), this.ttlMs, s.updatedAt, s.mode !== 'bot' ? '1' : '0');
+        if (this.pending.get(id) === s) this.pending.delete(id);
+        flushed++;
+      }
+      this.emit('recovered', { flushed });
+    } catch (err) {
+      this.emit('degraded', { op: 'session-flush', error: message(err), queued: true });
+    } finally {
+      this.flushing = false;
+    }
+    return flushed;
+  }
+
+  private key(id: string): string {
+    return this.redis.key(`s:${id}`);
+  }
+}
+
+/** MULTI/EXEC reports per-command errors in its result instead of rejecting. */
+export function throwOnError(results: [Error | null, unknown][] | null): void {
+  if (!results) throw new Error('transaction aborted');
+  for (const [err] of results) if (err) throw err;
+}

@@ -1,0 +1,41 @@
+// A bot process for the multi-process Redis tests: a real bot (dist build) with Redis
+// sessions, a Redis learning queue and KB sync, driven by the parent over IPC.
+import { approveLearningItem, createBot, KefuLearner } from '../../dist/index.js';
+import { connectRedis } from '../../dist/redis.js';
+
+const [url, prefix, kb] = process.argv.slice(2);
+const redis = await connectRedis(url, { prefix, commandTimeoutMs: 1000 });
+const since = await redis.kbVersion();
+const sessions = redis.sessionStore();
+const bot = await createBot({ knowledgeBase: kb, sessions, segmenter: 'intl' });
+const learner = new KefuLearner(bot.matcher, { store: redis.learningStore() });
+redis.syncKnowledgeBase(bot.matcher, { since });
+
+const events = [];
+for (const name of ['store-degraded', 'store-recovered', 'handoff']) bot.on(name, (e) => events.push({ name, sessionId: e.sessionId, op: e.op, store: e.store }));
+redis.on('kb-change', (e) => events.push({ name: 'kb-change', added: e.added }));
+
+const ops = {
+  ask: (text, sessionId) => bot.ask(text, { sessionId }),
+  agentReply: (sessionId, text) => bot.agentReply(sessionId, text, `agent-${process.pid}`),
+  handback: (sessionId) => bot.handback(sessionId),
+  session: (sessionId) => bot.session(sessionId),
+  queue: () => bot.handoffQueue(),
+  match: (text) => bot.matcher.match(text),
+  capture: (text) => learner.capture({ text, reason: 'fallback', channel: `p${process.pid}` }).then((i) => i?.id),
+  items: () => learner.list(),
+  approve: (itemId, faqId) => approveLearningItem(learner, itemId, kb, { faqId }, { matcher: bot.matcher, publish: (c) => redis.publishKbChange(c) }).then((r) => r.questions),
+  queued: () => ({ sessions: sessions.queued, learning: learner.store.queued }),
+  events: () => events.splice(0),
+};
+
+process.on('message', async ({ id, op, args }) => {
+  try {
+    const result = await ops[op](...args);
+    process.send({ id, ok: true, result });
+  } catch (err) {
+    process.send({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+  }
+});
+process.on('disconnect', () => redis.close().finally(() => process.exit(0)));
+process.send({ ready: true, pid: process.pid });

@@ -31,6 +31,6 @@ export interface KefuBrowserBotOptions extends KefuBotOptions, Omit<KefuMatcherO
  * const reply = await bot.ask('怎么退货', { sessionId: 'visitor-1' });
  */
 export async function createBot(options: KefuBrowserBotOptions): Promise<KefuBot> {
-  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, ...botOptions } = options;
-  return new KefuBot(createMatcherFromInput(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare }), botOptions);
+  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, ...botOptions } = options;
+  return new KefuBot(createMatcherFromInput(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs }), botOptions);
 }

@@ -50,7 +50,7 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
  * // reply.type: 'answer' | 'clarify' | 'fallback' | 'handoff' | 'small-talk'
  */
 export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot> {
-  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, ...botOptions } = options;
-  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare });
+  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, ...botOptions } = options;
+  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs });
   return new KefuBot(matcher, botOptions);
 }

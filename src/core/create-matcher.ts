@@ -20,6 +20,10 @@ export function knowledgeBaseFromObject(input: KnowledgeBaseInput, name = '<obje
   for (const k of Object.keys(raw)) if (!['faqs', 'synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables', 'warnings'].includes(k)) (plain as Record<string, unknown>)[k] = (raw as unknown as Record<string, unknown>)[k];
   const { kb, problems } = compileKnowledgeBase([validateKbObject(plain, name)]);
   if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
+  // FAQs loaded from files keep where they came from: lint locations, and where a matcher's
+  // consolidating rebuild puts FAQs added while it runs (src/match/kb-order.ts).
+  const sources = new Map((raw.faqs ?? []).filter((f) => f.source).map((f) => [f.id, f.source]));
+  for (const faq of kb.faqs) if (sources.has(faq.id)) faq.source = sources.get(faq.id);
   return kb;
 }
 

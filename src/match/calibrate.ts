@@ -5,6 +5,7 @@
  * "entry left out" queries that stand for questions the KB does not cover.
  * A confidence of 0.7 then means "right about 70% of the time" on any KB.
  */
+import { runSync, type Steps } from './steps.js';
 
 /** The signals the model sees for one candidate FAQ. Order matters: it is the weight order. */
 export const SIGNALS = [
@@ -60,9 +61,15 @@ export function predict(model: CalibrationModel, x: Signals): number {
  * thousand samples: converges in ~10 iterations, milliseconds).
  */
 export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[], l2 = 1e-2, iterations = 25, fixedZero: ReadonlySet<number> = new Set()): { weights: number[]; bias: number } {
+  return runSync(fitLogisticSteps(xs, ys, sampleWeights, l2, iterations, fixedZero));
+}
+
+/** `fitLogistic`, yielding after each Newton step (see steps.ts). */
+function* fitLogisticSteps(xs: Signals[], ys: number[], sampleWeights: number[] | undefined, l2: number, iterations: number, fixedZero: ReadonlySet<number>): Steps<{ weights: number[]; bias: number }> {
   const d = xs[0].length + 1;
   const beta = new Array<number>(d).fill(0);
   for (let it = 0; it < iterations; it++) {
+    if (it > 0) yield;
     const grad = new Array<number>(d).fill(0);
     const hess = Array.from({ length: d }, () => new Array<number>(d).fill(0));
     for (let n = 0; n < xs.length; n++) {
@@ -108,9 +115,14 @@ export function fitLogistic(xs: Signals[], ys: number[], sampleWeights?: number[
  * Active set: a weight that comes out negative is fixed at 0 and the rest refitted.
  */
 export function fitMonotoneLogistic(xs: Signals[], ys: number[], sampleWeights: number[] | undefined, monotone: readonly boolean[], l2 = 0.5): { weights: number[]; bias: number } {
+  return runSync(fitMonotoneLogisticSteps(xs, ys, sampleWeights, monotone, l2));
+}
+
+function* fitMonotoneLogisticSteps(xs: Signals[], ys: number[], sampleWeights: number[] | undefined, monotone: readonly boolean[], l2 = 0.5): Steps<{ weights: number[]; bias: number }> {
   const fixed = new Set<number>();
   for (;;) {
-    const fit = fitLogistic(xs, ys, sampleWeights, l2, 25, fixed);
+    const fit = yield* fitLogisticSteps(xs, ys, sampleWeights, l2, 25, fixed);
+    yield;
     const negative = fit.weights.map((w, i) => (monotone[i] && w < 0 && !fixed.has(i) ? i : -1)).filter((i) => i >= 0);
     if (negative.length === 0) return { weights: fit.weights.map((w, i) => (fixed.has(i) ? 0 : w)), bias: fit.bias };
     for (const i of negative) fixed.add(i);
@@ -159,7 +171,13 @@ export interface LabelledSample {
  * const model = fitCalibration({ xs, ys, weights, inScope }); // { weights, bias, answerThreshold, source: 'fitted' }
  */
 export function fitCalibration(sample: LabelledSample): CalibrationModel {
-  const { weights, bias } = fitMonotoneLogistic(sample.xs, sample.ys, sample.weights, MONOTONE_SIGNALS);
+  return runSync(fitCalibrationSteps(sample));
+}
+
+/** `fitCalibration`, yielding between small steps (see steps.ts). */
+export function* fitCalibrationSteps(sample: LabelledSample): Steps<CalibrationModel> {
+  const { weights, bias } = yield* fitMonotoneLogisticSteps(sample.xs, sample.ys, sample.weights, MONOTONE_SIGNALS);
+  yield;
   const positive = sample.ys.filter((y) => y === 1).length;
   const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative: sample.ys.length - positive } };
   model.answerThreshold = bestThreshold(sample.xs.map((x) => predict(model, x)), sample);

@@ -9,6 +9,7 @@
  * and score 0.
  */
 import { searchSorted, type SparseVector } from './index-data.js';
+import { runSync, type Steps } from './steps.js';
 
 export interface ClassifierTrainingSet {
   /** Unit TF-IDF vector of each training question. */
@@ -36,6 +37,11 @@ export class SoftmaxClassifier {
 
   /** SGD on the candidate-normalized softmax; a few epochs suffice (weights start at 0). */
   static train(set: ClassifierTrainingSet, epochs = 10, learningRate = 10): SoftmaxClassifier {
+    return runSync(SoftmaxClassifier.trainSteps(set, epochs, learningRate));
+  }
+
+  /** `train`, yielding every few training questions (see steps.ts). */
+  static *trainSteps(set: ClassifierTrainingSet, epochs = 10, learningRate = 10): Steps<SoftmaxClassifier> {
     const features = 1 + set.vectors.reduce((m, v) => Math.max(m, v.feats.length ? v.feats[v.feats.length - 1] : 0), 0);
     // Dense weights (entries × features) when they fit, else a map: same updates, same result.
     const dense = set.entries * features <= 16_000_000 ? new Float32Array(set.entries * features) : undefined;
@@ -47,7 +53,9 @@ export class SoftmaxClassifier {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const lr = learningRate / (1 + epoch);
       shuffle(order, epoch + 1);
-      for (const i of order) {
+      for (let n = 0; n < order.length; n++) {
+        if ((n & 31) === 31) yield;
+        const i = order[n];
         const x = set.vectors[i];
         const cands = [set.labels[i], ...set.confusers[i]];
         let max = -Infinity;
@@ -68,9 +76,11 @@ export class SoftmaxClassifier {
         }
       }
     }
+    yield;
     const per = Array.from({ length: set.entries }, () => [] as [number, number][]);
     if (dense) {
       for (let e = 0; e < set.entries; e++) {
+        if ((e & 63) === 63) yield;
         for (let f = 0, base = e * features; f < features; f++) if (dense[base + f] !== 0) per[e].push([f, dense[base + f]]);
       }
     } else for (const [key, value] of map!) per[Math.floor(key / features)].push([key % features, value]);

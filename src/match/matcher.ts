@@ -1,5 +1,7 @@
 /**
- * The matcher: question in, decision out. Stateless and synchronous once built.
+ * The matcher: question in, decision out. Synchronous once built. Questions and FAQs can be
+ * added to a running matcher (hot updates, answered at once); it then consolidates them into
+ * a full rebuild in the background and swaps that in (see `consolidateMs`).
  *
  *   features → candidates from the inverted index (rare features first, very common ones
  *   capped) → exact TF-IDF cosine per question and per FAQ centroid (statistical) →
@@ -14,7 +16,7 @@ import { normalize } from '../text/normalize.js';
 import { charPinyin } from '../text/pinyin.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
-import { DEFAULT_MODEL, fitCalibration, predict, type CalibrationModel, type Signals } from './calibrate.js';
+import { DEFAULT_MODEL, fitCalibrationSteps, predict, type CalibrationModel, type Signals } from './calibrate.js';
 import {
   buildPostings,
   dotWithQuery,
@@ -30,7 +32,9 @@ import {
   type SparseVector,
 } from './index-data.js';
 import { SoftmaxClassifier, type SoftmaxClassifierData } from './classifier.js';
+import { loadPosition } from './kb-order.js';
 import { compilePattern, matchPattern, type CompiledPattern } from './patterns.js';
+import { runSliced, runSync, type Steps } from './steps.js';
 
 /** Parts of the matcher that can be switched off, to measure what each one brings. */
 export const ABLATIONS = ['fuzzy', 'pattern', 'trained', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms'] as const;
@@ -60,6 +64,19 @@ export interface KefuMatcherOptions {
    * share makes the bot more careful to answer.
    */
   outOfScopeShare?: number;
+  /**
+   * Consolidation of hot updates. `addQuestions` and `addFaq` (what approving a learning
+   * item calls) update the running index at once, but keep IDF, the trained classifier, the
+   * calibration and the fitted thresholds of the last build, so answers can differ a little
+   * from a fresh build of the updated KB. This many milliseconds after the last hot update
+   * (at most 4× as long after the first one), the matcher rebuilds itself from its updated KB
+   * in the background, in slices that leave the event loop free, and swaps the result in at
+   * once: from then on it answers exactly as a matcher built from the updated KB files.
+   * Default 2000; `false` consolidates only when you call `rebuild()` or `consolidated()`.
+   * @example
+   * const matcher = await createMatcher('./knowledge-base', { consolidateMs: 5000 });
+   */
+  consolidateMs?: number | false;
 }
 
 export interface KefuCandidate {
@@ -113,6 +130,20 @@ interface QueryVector {
   coverage: number;
 }
 
+/** A hot update since the build in force: the questions added to an FAQ, or an FAQ added. */
+type HotUpdate = { faqId: string; questions: string[] } | { faq: KefuFaq };
+
+interface HotState {
+  /** Hot updates since the build in force, in order. */
+  log: HotUpdate[];
+  timer?: ReturnType<typeof setTimeout>;
+  /** When the first update still waiting for consolidation came (ms since epoch). */
+  firstAt: number;
+  /** The rebuild running or queued last, if any. */
+  running?: Promise<void>;
+}
+
+const DEFAULT_CONSOLIDATE_MS = 2000;
 const INDEX_FORMAT = 'kefu-index';
 const INDEX_VERSION = 1;
 const SENTENCE_CANDIDATES = 48;
@@ -151,6 +182,11 @@ export class KefuMatcher {
   private readonly ablate: Set<KefuAblation>;
   private readonly maxCandidates: number;
   private readonly outOfScopeShare: number;
+  /** What a rebuild is built with: the options given (segmenter resolved) and explicit thresholds. */
+  private readonly buildOptions: KefuMatcherOptions;
+  private readonly consolidateMs: number | false;
+  /** Consolidation bookkeeping: the one field a rebuild does not replace (see adopt). */
+  private hot: HotState = { log: [], firstAt: 0 };
   private readonly featureIds = new Map<string, number>();
   private readonly featureKeys: string[] = [];
   private idf: Float64Array = new Float64Array();
@@ -196,6 +232,9 @@ export class KefuMatcher {
     if (!(this.outOfScopeShare > 0 && this.outOfScopeShare < 1)) throw new KefuError('bad-option', `kefu: outOfScopeShare must be between 0 and 1 (exclusive), not ${options.outOfScopeShare}`);
     const segmenter = options.segmenter ?? new IntlSegmenter();
     this.segmenterName = segmenter.name;
+    this.buildOptions = { ...options, segmenter };
+    this.consolidateMs = options.consolidateMs ?? DEFAULT_CONSOLIDATE_MS;
+    if (this.consolidateMs !== false && !(this.consolidateMs >= 0)) throw new KefuError('bad-option', `kefu: consolidateMs must be a number of milliseconds (0 or more) or false, not ${String(options.consolidateMs)}`);
     const synonyms = new SynonymTable(this.ablate.has('synonyms') ? [] : kb.synonyms);
     const disabled: FeatureFamily[] = [];
     if (this.ablate.has('words')) disabled.push('w');
@@ -210,19 +249,29 @@ export class KefuMatcher {
 
   /** Build the index for a validated knowledge base. Prefer `createMatcher`, which also validates. */
   static build(kb: KnowledgeBase, options: KefuMatcherOptions = {}): KefuMatcher {
+    return runSync(KefuMatcher.buildSteps(kb, options));
+  }
+
+  /** `build`, yielding between small steps, so a rebuild can run in the background (steps.ts). */
+  private static *buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Steps<KefuMatcher> {
     const m = new KefuMatcher(kb, options);
+    yield;
     const analyses: Map<string, number>[] = [];
     const owners: number[] = [];
     const texts: string[] = [];
-    kb.faqs.forEach((faq, e) => {
+    for (let e = 0; e < kb.faqs.length; e++) {
+      const faq = kb.faqs[e];
       for (const q of [faq.question, ...faq.similar]) {
         analyses.push(m.extractor.analyze(q).features);
         owners.push(e);
         texts.push(q);
       }
-    });
+      yield;
+    }
     const df: number[] = [];
-    const keyed = analyses.map((feats) => {
+    const keyed: Map<number, number>[] = [];
+    for (const feats of analyses) {
+      if ((keyed.length & 255) === 255) yield;
       const ids = new Map<number, number>();
       for (const [key, tf] of feats) {
         let id = m.featureIds.get(key);
@@ -235,24 +284,33 @@ export class KefuMatcher {
         df[id]++;
         ids.set(id, tf);
       }
-      return ids;
-    });
+      keyed.push(ids);
+    }
+    yield;
     m.setIdf(df, analyses.length);
-    const vectors = keyed.map((ids) => {
+    const sentences: IndexedSentence[] = [];
+    for (let s = 0; s < keyed.length; s++) {
       const raw = new Map<number, number>();
-      for (const [id, tf] of ids) raw.set(id, m.rawWeight(id, tf));
-      return toUnitVector(raw);
-    });
-    m.install(vectors.map((v, s) => ({ ...v, entry: owners[s], text: texts[s] })));
+      for (const [id, tf] of keyed[s]) raw.set(id, m.rawWeight(id, tf));
+      sentences.push({ ...toUnitVector(raw), entry: owners[s], text: texts[s] });
+      if ((s & 255) === 255) yield;
+    }
+    yield* m.installSteps(sentences);
     // The classifier is trained twice: without the held-out questions (so the calibration
     // below sees it as it will see new questions), then on everything.
     const trainable = !m.ablate.has('classifier') && !m.ablate.has('trained') && m.entries.filter((e) => e.sentences.length >= 2).length >= Math.max(5, 0.2 * m.entries.length);
     const heldOut = m.heldOutSample();
-    const confusers = trainable ? m.sentences.map((_, i) => m.confusableEntries(i)) : [];
-    if (trainable) m.softmax = m.trainClassifier(confusers, new Set(heldOut));
-    if (!m.ablate.has('calibration')) m.model = m.fit(heldOut);
+    const confusers: number[][] = [];
+    if (trainable) {
+      for (let i = 0; i < m.sentences.length; i++) {
+        confusers.push(m.confusableEntries(i));
+        if ((i & 63) === 63) yield;
+      }
+      m.softmax = yield* m.trainClassifierSteps(confusers, new Set(heldOut));
+    }
+    if (!m.ablate.has('calibration')) m.model = yield* m.fitSteps(heldOut);
     m.applyFittedThresholds();
-    if (trainable) m.softmax = m.trainClassifier(confusers, new Set());
+    if (trainable) m.softmax = yield* m.trainClassifierSteps(confusers, new Set());
     return m;
   }
 
@@ -262,6 +320,8 @@ export class KefuMatcher {
     if (!d || d.format !== INDEX_FORMAT) throw new KefuError('bad-index', 'kefu: not a kefu index (expected the output of `kefu build` or matcher.toJSON())');
     if (d.version !== INDEX_VERSION) throw new KefuError('bad-index', `kefu: index version ${String(d.version)} is not supported by this kefu (it reads version ${INDEX_VERSION}); rebuild it with \`kefu build\``);
     const m = new KefuMatcher(d.kb, { ...options, ablate: d.ablate, thresholds: { ...d.thresholds, ...definedOnly(options.thresholds ?? {}) } });
+    // A rebuild fits again what the original build fitted (an index without the field keeps all its thresholds).
+    if (d.explicitThresholds) m.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
     d.features.forEach((k, i) => {
       m.featureIds.set(k, i);
       m.featureKeys.push(k);
@@ -281,8 +341,10 @@ export class KefuMatcher {
       format: INDEX_FORMAT,
       version: INDEX_VERSION,
       segmenter: this.segmenterName,
-      kb: this.kb,
+      // Where each FAQ was read from is local file metadata, not part of the index.
+      kb: { ...this.kb, faqs: this.kb.faqs.map(({ source: _source, ...faq }) => faq) },
       thresholds: this.thresholds,
+      explicitThresholds: { ...definedOnly(this.kb.thresholds), ...definedOnly(this.buildOptions.thresholds ?? {}) },
       ablate: [...this.ablate],
       features: this.featureKeys,
       df,
@@ -439,18 +501,37 @@ export class KefuMatcher {
   }
 
   private install(sentences: IndexedSentence[]): void {
+    runSync(this.installSteps(sentences));
+  }
+
+  private *installSteps(sentences: IndexedSentence[]): Steps<void> {
     this.sentences = sentences;
     this.packFlat();
+    yield;
     const byEntry: number[][] = this.kb.faqs.map(() => []);
     sentences.forEach((s, i) => byEntry[s.entry].push(i));
     this.entries = byEntry.map((ids) => ({ sentences: ids }));
     this.nbFeature = this.featureKeys.map((k) => NB_FAMILIES.has(k[0]));
     this.nbVocab = Math.max(1, this.nbFeature.filter(Boolean).length);
-    this.nb = byEntry.map((ids) => this.nbCounts(ids));
+    this.nb = [];
+    for (let e = 0; e < byEntry.length; e++) {
+      this.nb.push(this.nbCounts(byEntry[e]));
+      if ((e & 255) === 255) yield;
+    }
+    yield;
     this.postings = buildPostings(sentences, this.featureKeys.length);
     this.extra.clear();
-    this.compacts = sentences.map((s) => normalize(s.text).replace(/ /g, ''));
-    this.pinyinNorm = Float64Array.from(sentences, (s) => this.pinyinNormOf(s));
+    yield;
+    this.compacts = [];
+    for (let i = 0; i < sentences.length; i++) {
+      this.compacts.push(normalize(sentences[i].text).replace(/ /g, ''));
+      if ((i & 255) === 255) yield;
+    }
+    this.pinyinNorm = new Float64Array(sentences.length);
+    for (let i = 0; i < sentences.length; i++) {
+      this.pinyinNorm[i] = this.pinyinNormOf(sentences[i]);
+      if ((i & 1023) === 1023) yield;
+    }
     this.acc = new Float64Array(sentences.length);
   }
 
@@ -519,8 +600,10 @@ export class KefuMatcher {
 
   /**
    * Add questions to an FAQ in the running index, without a rebuild (a learned question is
-   * answered at once). IDF, the trained classifier and the calibration keep their values
-   * from the last build: rebuild now and then to refresh them.
+   * answered at once), appended to the FAQ's `similar` as the KB writer appends them to its
+   * file. IDF, the trained classifier, the calibration and the fitted thresholds keep their
+   * values from the last build until the matcher consolidates (see `consolidateMs`,
+   * `consolidated()`). Returns how many questions were new.
    * @example
    * matcher.addQuestions('payment-methods', ['支持数字人民币支付吗']);
    */
@@ -538,19 +621,143 @@ export class KefuMatcher {
     if (fresh.length === 0) return 0;
     faq.similar = [...faq.similar, ...fresh];
     this.appendSentences(e, fresh);
+    this.noteHotUpdate({ faqId, questions: fresh });
     return fresh.length;
   }
 
-  /** Add a whole FAQ to the running index, without a rebuild. */
+  /**
+   * Add a whole FAQ to the running index, without a rebuild. It takes its category's
+   * `handoff` and `priority` defaults, as loading does. Its `source.file` (when given) tells
+   * where loading the KB files would put it, which the consolidating rebuild follows.
+   * @example
+   * matcher.addFaq({ id: 'used-phones', question: '卖二手手机吗', similar: [], answer: '只卖全新正品。', source: { file: 'knowledge-base/product.yaml' } });
+   */
   addFaq(faq: KefuFaq): void {
     if (this.kb.faqs.some((f) => f.id === faq.id)) throw new KefuError('duplicate-id', `kefu: FAQ "${faq.id}" is already in this index`);
     const stored: KefuFaq = { ...faq, similar: [...(faq.similar ?? [])] };
+    const category = stored.category === undefined ? undefined : this.kb.categories.find((c) => c.id === stored.category);
+    if (category) {
+      stored.handoff ??= category.handoff;
+      stored.priority ??= category.priority;
+    }
     this.kb.faqs.push(stored);
     const e = this.kb.faqs.length - 1;
     this.entries.push({ sentences: [] });
     this.nb.push(this.nbCounts([]));
     this.compileRulesOf(stored, e, new SynonymTable(this.kb.synonyms));
     this.appendSentences(e, [stored.question, ...stored.similar]);
+    this.noteHotUpdate({ faq: stored });
+  }
+
+  // ---------------------------------------------------------------- consolidation
+
+  /**
+   * Hot updates (`addQuestions`, `addFaq`) not yet consolidated into a full build. While it
+   * is above 0, answers may differ slightly from those of a matcher built from the updated KB.
+   * @example
+   * if (matcher.pendingUpdates > 0) await matcher.consolidated();
+   */
+  get pendingUpdates(): number {
+    return this.hot.log.length;
+  }
+
+  /**
+   * Resolves once every hot update made so far is consolidated: the matcher's state is then
+   * exactly that of `KefuMatcher.build` on its updated KB (same options and segmenter), so
+   * it answers as a matcher built afresh from the KB files the updates were written to.
+   * Starts the consolidation now rather than waiting for `consolidateMs`; resolves at once
+   * when nothing is pending.
+   * @example
+   * await approveLearningItem(learner, itemId, 'knowledge-base', { faqId: 'payment-methods' }, { matcher });
+   * await matcher.consolidated(); // answers now equal a full rebuild's
+   */
+  async consolidated(): Promise<void> {
+    while (this.hot.log.length > 0 || this.hot.running) await this.enqueueRebuild(undefined, true);
+  }
+
+  /**
+   * Rebuild the index in the background and swap it in at once when it is ready: queries
+   * keep the current state until then (never a half-built one), and the build gives the
+   * event loop back every ~10 ms. With `kb` (validated, e.g. from `loadKnowledgeBase` after
+   * the files were edited by hand), the matcher takes that KB; without, it rebuilds its own,
+   * hot updates included. Hot updates made while it builds are applied again on top.
+   * @example
+   * await matcher.rebuild(await loadKnowledgeBase('./knowledge-base'));
+   */
+  rebuild(kb?: KnowledgeBase): Promise<void> {
+    return this.enqueueRebuild(kb, false);
+  }
+
+  /** Rebuilds run one after another; with `onlyIfPending`, one finding nothing to do does nothing. */
+  private enqueueRebuild(kb: KnowledgeBase | undefined, onlyIfPending: boolean): Promise<void> {
+    const hot = this.hot;
+    const run = (hot.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => (onlyIfPending && hot.log.length === 0 ? undefined : this.rebuildNow(kb)));
+    hot.running = run;
+    const done = () => {
+      if (hot.running === run) hot.running = undefined;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private async rebuildNow(kb: KnowledgeBase | undefined): Promise<void> {
+    const hot = this.hot;
+    if (hot.timer !== undefined) clearTimeout(hot.timer);
+    hot.timer = undefined;
+    const seen = hot.log.length;
+    const source = kb ? { ...kb, faqs: kb.faqs.map((f) => ({ ...f, similar: [...f.similar] })) } : this.kbForRebuild();
+    const next = await runSliced(KefuMatcher.buildSteps(source, this.buildOptions));
+    const later = hot.log.slice(seen);
+    this.adopt(next);
+    hot.log = [];
+    for (const u of later) {
+      try {
+        if ('faq' in u) {
+          if (!this.faq(u.faq.id)) this.addFaq(u.faq);
+        } else this.addQuestions(u.faqId, u.questions);
+      } catch {
+        // The KB given no longer has that FAQ: the given KB wins.
+      }
+    }
+  }
+
+  /**
+   * The KB as loading the updated files gives it: FAQs added since the last build move to
+   * where their file puts them (see kb-order.ts); every FAQ is copied, so hot updates made
+   * during the rebuild do not reach into it.
+   */
+  private kbForRebuild(): KnowledgeBase {
+    const faqs = this.kb.faqs.map((f) => ({ ...f, similar: [...f.similar] }));
+    for (const u of this.hot.log) {
+      if (!('faq' in u)) continue;
+      const [faq] = faqs.splice(faqs.findIndex((f) => f.id === u.faq.id), 1);
+      faqs.splice(loadPosition(faqs, faq), 0, faq);
+    }
+    return { ...this.kb, faqs };
+  }
+
+  /** Take over a freshly built matcher's whole state in one synchronous step. */
+  private adopt(next: KefuMatcher): void {
+    const hot = this.hot;
+    Object.assign(this, next);
+    this.hot = hot;
+  }
+
+  private noteHotUpdate(update: HotUpdate): void {
+    const hot = this.hot;
+    hot.log.push(update);
+    if (this.consolidateMs === false) return;
+    const now = Date.now();
+    if (hot.timer === undefined) hot.firstAt = now;
+    else clearTimeout(hot.timer);
+    const wait = Math.max(0, Math.min(this.consolidateMs, hot.firstAt + 4 * this.consolidateMs - now));
+    hot.timer = setTimeout(() => {
+      hot.timer = undefined;
+      this.enqueueRebuild(undefined, true).catch(() => undefined); // the hot state stays in force; consolidated() reports the error
+    }, wait);
+    (hot.timer as { unref?: () => void }).unref?.();
   }
 
   private appendSentences(e: number, texts: readonly string[]): void {
@@ -655,9 +862,9 @@ export class KefuMatcher {
     return out;
   }
 
-  private trainClassifier(confusers: number[][], leaveOut: Set<number>): SoftmaxClassifier {
+  private trainClassifierSteps(confusers: number[][], leaveOut: Set<number>): Steps<SoftmaxClassifier> {
     const ids = this.sentences.map((_, i) => i).filter((i) => !leaveOut.has(i));
-    return SoftmaxClassifier.train({
+    return SoftmaxClassifier.trainSteps({
       vectors: ids.map((i) => this.sentences[i]),
       labels: ids.map((i) => this.sentences[i].entry),
       confusers: ids.map((i) => confusers[i]),
@@ -666,11 +873,12 @@ export class KefuMatcher {
   }
 
   /** Leave-one-out over the KB's own similar questions; see calibrate.ts. */
-  private fit(heldOut: number[]): CalibrationModel {
+  private *fitSteps(heldOut: number[]): Steps<CalibrationModel> {
     if (heldOut.length < 30) return DEFAULT_MODEL;
-    const sample = this.calibrationSample(heldOut);
+    const sample = yield* this.calibrationSteps(heldOut);
     if (sample.positive < 20) return DEFAULT_MODEL;
-    return fitCalibration({ ...sample, inScope: sample.xs.map((_, i) => i < sample.inScope) });
+    yield;
+    return yield* fitCalibrationSteps({ ...sample, inScope: sample.xs.map((_, i) => i < sample.inScope) });
   }
 
   /**
@@ -680,6 +888,10 @@ export class KefuMatcher {
    * @internal also used by scripts/fit-default-calibration.mjs to fit DEFAULT_MODEL.
    */
   calibrationSample(heldOut = this.heldOutSample()): CalibrationSample {
+    return runSync(this.calibrationSteps(heldOut));
+  }
+
+  private *calibrationSteps(heldOut: number[]): Steps<CalibrationSample> {
     const xs: Signals[] = [];
     const ys: number[] = [];
     let positive = 0;
@@ -694,6 +906,7 @@ export class KefuMatcher {
     for (const s of heldOut) {
       const [c] = this.score(this.sentences[s].text, { sentence: s }).scored;
       push(c, c?.entry === this.sentences[s].entry);
+      yield;
     }
     const heldOutCount = xs.length;
     // Customers also type the KB's own questions with typos, dropped words and filler.
@@ -702,6 +915,7 @@ export class KefuMatcher {
     for (let s = 0; s < this.sentences.length; s += noisyStride) {
       const [c] = this.score(perturb(this.sentences[s].text, s, homophones)).scored;
       push(c, c?.entry === this.sentences[s].entry);
+      yield;
     }
     const inScope = xs.length;
     const noisyWeight = inScope > heldOutCount ? (NOISY_SHARE * Math.max(heldOutCount, 1)) / (inScope - heldOutCount) : 0;
@@ -709,6 +923,7 @@ export class KefuMatcher {
     const negStride = Math.max(1, Math.floor(this.sentences.length / 600));
     for (let s = 0; s < this.sentences.length; s += negStride) {
       push(this.score(this.sentences[s].text, { entry: this.sentences[s].entry }).scored[0], false);
+      yield;
     }
     const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
     const outOfScope = xs.length - inScope;
@@ -1002,6 +1217,8 @@ export interface SerializedIndex {
   segmenter: string;
   kb: KnowledgeBase;
   thresholds: KefuThresholds;
+  /** The thresholds given (by the KB or the options) rather than fitted: a rebuild fits the others again. */
+  explicitThresholds?: Partial<KefuThresholds>;
   ablate: KefuAblation[];
   features: string[];
   df: number[];

@@ -404,7 +404,9 @@ async function main() {
   if (opts.out === '-') process.stdout.write(md);
   else {
     mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    writeFileSync(opts.out, md);
+    // Keep the scale-out section (bench/redis.mjs writes it) when regenerating the rest.
+    const kept = existsSync(opts.out) ? /<!-- scale-out:start -->[\s\S]*?<!-- scale-out:end -->\n?/.exec(readFileSync(opts.out, 'utf8'))?.[0] : undefined;
+    writeFileSync(opts.out, kept ? `${md.trimEnd()}\n\n${kept}` : md);
     log(`wrote ${opts.out}`);
   }
   if (opts.json) {

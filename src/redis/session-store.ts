@@ -1,7 +1,8 @@
 /**
  * Sessions in Redis: one JSON value per session with a TTL, a set of the sessions that are
  * with a human (for agent consoles), and a lock per session so that two processes never
- * interleave the read-change-write of one conversation.
+ * interleave the read-change-write of one conversation. A message costs two round trips:
+ * lock + read in one script, write + unlock in another.
  *
  * While Redis is down the conversation goes on from this process's last copy; writes are
  * queued and flushed when Redis is back, unless another process wrote a newer state meanwhile.
@@ -21,6 +22,13 @@ export interface RedisSessionStoreOptions {
 
 const LOCK_TTL_MS = 30_000;
 
+/** A lock this process holds: the session read with it, and the write to do when releasing it. */
+interface Held {
+  token: string | null;
+  read?: string | null;
+  write?: KefuSession;
+}
+
 export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements KefuSessionStore {
   private readonly ttlMs: number;
   private readonly lockWaitMs: number;
@@ -30,6 +38,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
   /** Writes Redis did not take, by session id (only the latest matters). */
   private readonly pending = new Map<string, KefuSession>();
   private flushing = false;
+  private readonly held = new Map<string, Held>();
 
   constructor(
     private readonly redis: KefuRedis,
@@ -48,8 +57,15 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
   }
 
   async get(id: string): Promise<KefuSession | undefined> {
+    const h = this.held.get(id);
+    if (h?.write) return structuredClone(h.write);
     const mine = this.pending.get(id);
     if (mine) return structuredClone(mine);
+    if (h && h.read !== undefined) {
+      const raw = h.read;
+      h.read = undefined;
+      return raw ? (JSON.parse(raw) as KefuSession) : undefined;
+    }
     try {
       const raw = await this.redis.client.get(this.key(id));
       return raw ? (JSON.parse(raw) as KefuSession) : undefined;
@@ -61,6 +77,12 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
 
   async set(session: KefuSession): Promise<void> {
     await this.local.set(session);
+    const h = this.held.get(session.id);
+    if (h?.token) {
+      // Written together with the unlock, before the caller's reply goes out.
+      h.write = structuredClone(session);
+      return;
+    }
     const human = session.mode !== 'bot';
     try {
       await this.redis.client
@@ -100,35 +122,52 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
   /** One at a time per session: first within this process, then across processes by a Redis lock. */
   exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
     return this.mutex.run(id, async () => {
-      const release = await this.lock(id);
+      const h = await this.lock(id);
+      this.held.set(id, h);
       try {
         return await fn();
       } finally {
-        await release();
+        this.held.delete(id);
+        await this.unlock(id, h);
       }
     });
   }
 
-  private async lock(id: string): Promise<() => Promise<void>> {
+  private async lock(id: string): Promise<Held> {
     const key = this.redis.key(`lock:${id}`);
     const token = randomUUID();
     const deadline = Date.now() + this.lockWaitMs;
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
       try {
-        if ((await this.redis.client.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
-          return async () => {
-            await this.redis.client.kefuReleaseLock(key, token).catch(() => undefined);
-          };
-        }
+        const got = await this.redis.client.kefuLockAndGet(key, this.key(id), token, LOCK_TTL_MS);
+        if (got[0] === 1) return { token, read: got[1] };
       } catch (err) {
         // Redis is down: other processes cannot write this session either; go on without the lock.
         this.emit('degraded', { op: 'session-lock', error: message(err), queued: false });
-        return async () => undefined;
+        return { token: null };
       }
       if (Date.now() > deadline) {
         throw new KefuError('session-busy', `kefu: session "${id}" stayed locked by another process for ${this.lockWaitMs} ms; try again`);
       }
       await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
+    }
+  }
+
+  private async unlock(id: string, h: Held): Promise<void> {
+    if (!h.token) return;
+    const lockKey = this.redis.key(`lock:${id}`);
+    try {
+      if (!h.write) {
+        await this.redis.client.kefuReleaseLock(lockKey, h.token);
+        return;
+      }
+      const s = h.write;
+      await this.redis.client.kefuSaveAndUnlock(this.key(id), this.redis.key('with-human'), lockKey, id, JSON.stringify(s), this.ttlMs, s.mode !== 'bot' ? '1' : '0', h.token);
+      this.pending.delete(id);
+    } catch (err) {
+      // The lock expires by itself; the write waits for Redis to come back.
+      if (h.write) this.pending.set(id, h.write);
+      this.emit('degraded', { op: h.write ? 'session-set' : 'session-unlock', error: message(err), queued: Boolean(h.write) });
     }
   }
 

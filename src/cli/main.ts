@@ -15,6 +15,7 @@ import { casePasses, loadCaseFiles, outcomeOf } from '../node/cases.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
 import { approveLearningItem, createMatcher, JsonlLearningStore, KefuLearner, type KefuApproval } from '../index.js';
+import type { KefuRedis } from '../redis/index.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { renderEvalReport, sweepThresholds } from '../node/eval-report.js';
@@ -98,10 +99,14 @@ rebuilding (the browser entry uses it).
 
 Example:
   kefu build knowledge-base --out public/kb-index.json`,
-  learn: `Usage: kefu learn list <kb> --learn <queue.jsonl> [--format text|json]
-       kefu learn ignore <kb> <item-id> --learn <queue.jsonl>
-       kefu learn approve <kb> <item-id> --learn <queue.jsonl> --faq <faq-id>
-       kefu learn approve <kb> <item-id> --learn <queue.jsonl> --new-id <id> --answer <text> --file <kb-file> [--category c]
+  learn: `Usage: kefu learn list <kb> (--learn <queue.jsonl> | --redis <url>) [--format text|json]
+       kefu learn ignore <kb> <item-id> (--learn <queue.jsonl> | --redis <url>)
+       kefu learn approve <kb> <item-id> (--learn <queue.jsonl> | --redis <url>) --faq <faq-id>
+       kefu learn approve <kb> <item-id> (--learn …) --new-id <id> --answer <text> --file <kb-file> [--category c]
+
+--redis <url> [--redis-prefix kefu:] reviews the queue that bot processes share in Redis
+(kefu/redis); an approval is also published there, and running bots that sync the KB
+answer the learned question at once.
 
 The learning queue: questions the bot fell back or clarified on, handed over after
 failures or anger, down-voted answers, and agent replies after a handoff — personal data
@@ -145,7 +150,7 @@ const COMMON: ParseArgsConfig['options'] = {
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true }, learn: { type: 'string' } },
-  learn: { ...COMMON, learn: { type: 'string' }, format: { type: 'string' }, faq: { type: 'string' }, 'new-id': { type: 'string' }, answer: { type: 'string' }, file: { type: 'string' }, category: { type: 'string' } },
+  learn: { ...COMMON, learn: { type: 'string' }, redis: { type: 'string' }, 'redis-prefix': { type: 'string' }, format: { type: 'string' }, faq: { type: 'string' }, 'new-id': { type: 'string' }, answer: { type: 'string' }, file: { type: 'string' }, category: { type: 'string' } },
   match: { ...COMMON },
   validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
@@ -388,17 +393,26 @@ async function learn(positionals: string[], values: Record<string, unknown>): Pr
   const [action, kb, id] = positionals;
   if (action !== 'list' && action !== 'ignore' && action !== 'approve') throw new UsageError(`kefu learn: expected list, approve or ignore, not ${JSON.stringify(action ?? '')}\n\n${HELP.learn}`);
   if (!kb) throw new UsageError(`missing <kb>\n\n${HELP.learn}`);
-  if (!values.learn) throw new UsageError(`--learn <queue.jsonl> is required\n\n${HELP.learn}`);
+  if (!values.learn === !values.redis) throw new UsageError(`give one queue: --learn <queue.jsonl> or --redis <url>\n\n${HELP.learn}`);
   const matcher = await loadMatcher(kb, values);
-  const learner = new KefuLearner(matcher, { store: new JsonlLearningStore(values.learn as string) });
+  const redis = values.redis ? await (await import('../redis/index.js')).connectRedis(values.redis as string, { prefix: values['redis-prefix'] as string | undefined }) : undefined;
+  try {
+    const store = redis ? redis.learningStore() : new JsonlLearningStore(values.learn as string);
+    return await review(new KefuLearner(matcher, { store }), action, kb, id, values, redis);
+  } finally {
+    await redis?.close();
+  }
+}
+
+async function review(learner: KefuLearner, action: string, kb: string, id: string | undefined, values: Record<string, unknown>, redis?: KefuRedis): Promise<number> {
   if (action === 'approve') {
     if (!id) throw new UsageError(`missing <item-id>\n\n${HELP.learn}`);
     let approval: KefuApproval;
     if (values.faq) approval = { faqId: values.faq as string };
     else if (values['new-id'] && values.answer && values.file) approval = { newFaq: { id: values['new-id'] as string, answer: values.answer as string, category: values.category as string | undefined }, file: values.file as string };
     else throw new UsageError(`approve needs --faq <faq-id>, or --new-id, --answer and --file\n\n${HELP.learn}`);
-    const { file, questions } = await approveLearningItem(learner, id, kb, approval);
-    console.log(`✓ ${id} → ${'faqId' in approval ? approval.faqId : approval.newFaq.id} in ${file}: ${questions.length} question${questions.length === 1 ? '' : 's'} added`);
+    const { file, questions } = await approveLearningItem(learner, id, kb, approval, { publish: redis && ((c) => redis.publishKbChange(c)) });
+    console.log(`✓ ${id} → ${'faqId' in approval ? approval.faqId : approval.newFaq.id} in ${file}: ${questions.length} question${questions.length === 1 ? '' : 's'} added${redis ? ` (published to ${redis.url})` : ''}`);
     return 0;
   }
   if (action === 'ignore') {

@@ -1,10 +1,12 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCapture, type KefuCaptureRecord, type KefuLearningItem, type KefuSession } from '../../src/index';
+import { applyCapture, createMatcher, KefuLearner, type KefuCaptureRecord, type KefuLearningItem, type KefuSession } from '../../src/index';
 import { connectRedis, type KefuRedis } from '../../src/redis/index';
-import { sampleKb } from '../helpers';
+import { cli, sampleKb } from '../helpers';
 import { haveRedis, mustHaveRedis, redisVersion, startRedis, type TestRedis } from './redis-server';
 import { startWorker, type Worker } from './workers';
 
@@ -116,6 +118,32 @@ d('kefu/redis in one process', () => {
     expect(err).toMatchObject({ code: 'redis-unreachable' });
     expect((err as Error).message).toMatch(/^kefu: cannot reach Redis at redis:\/\/kefu:\*\*\*@127\.0\.0\.1:1/);
     expect((err as Error).message).not.toContain('secret');
+  });
+});
+
+d('kefu learn --redis', () => {
+  track('lists, approves and publishes the queue that bot processes share', async () => {
+    const p = prefix('cli');
+    const kb = kbCopy();
+    const redis = await connectRedis(url, { prefix: p });
+    try {
+      const learner = new KefuLearner(await createMatcher(kb, { segmenter: 'intl' }), { store: redis.learningStore() });
+      const item = (await learner.capture({ text: '能不能寄到南极科考站', reason: 'fallback' }))!;
+      await learner.capture({ text: '能不能寄到南极科考站', reason: 'fallback' });
+      const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, 'learn', ...args], { encoding: 'utf8' });
+      const list = await run('list', kb, '--redis', url, '--redis-prefix', p);
+      expect(list.stdout).toContain(`${item.id}  ×2  能不能寄到南极科考站`);
+      const before = await redis.kbVersion();
+      const ok = await run('approve', kb, item.id, '--redis', url, '--redis-prefix', p, '--faq', 'delivery-area');
+      expect(ok.stdout).toMatch(/→ delivery-area in .*logistics\.yaml: 1 question added \(published to redis:\/\/127\.0\.0\.1:\d+\)/);
+      expect(readFileSync(path.join(kb, 'logistics.yaml'), 'utf8')).toContain('能不能寄到南极科考站');
+      expect(await redis.kbVersion()).not.toBe(before);
+      expect((await learner.get(item.id)).status).toBe('approved');
+      const both = await run('list', kb, '--redis', url, '--learn', 'x.jsonl').catch((e: { code: number; stderr: string }) => e);
+      expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('give one queue: --learn <queue.jsonl> or --redis <url>') });
+    } finally {
+      await redis.close();
+    }
   });
 });
 

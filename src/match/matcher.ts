@@ -171,6 +171,8 @@ const FUZZY_CANDIDATES = 4;
 const FUZZY_QUESTIONS = 5;
 /** Typos matter in short questions; long ones carry enough words for the statistical scorers. */
 const FUZZY_MAX_CHARS = 24;
+/** Below this share of known feature weight, a question probably holds a typo. */
+const FUZZY_COVERAGE = 0.999;
 
 export class KefuMatcher {
   readonly kb: KnowledgeBase;
@@ -1084,7 +1086,7 @@ export class KefuMatcher {
     }
 
     // 4. Fuzzy: only when the statistical scorer is unsure, over a handful of candidates.
-    if (!this.ablate.has('fuzzy') && q.analysis.compact.length <= FUZZY_MAX_CHARS && scored.length > 0 && scored[0].score >= FUZZY_BAND[0] && scored[0].score < FUZZY_BAND[1]) {
+    if (!this.ablate.has('fuzzy') && this.needsFuzzy(q, scored)) {
       this.fuzzy(q.analysis.compact, scored.slice(0, FUZZY_CANDIDATES), exclude);
       scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
     }
@@ -1156,6 +1158,18 @@ export class KefuMatcher {
     let z = 0;
     for (const s of ll) z += Math.exp(s - max);
     candidates.forEach((c, i) => (c.classifier = Math.exp(ll[i] - max) / z));
+  }
+
+  /**
+   * fuse.js costs ~10–20 µs a string here, so it runs only where it can help: the best score
+   * is unsure, and either some of the question is unknown to the index (the mark of a typo)
+   * or the first two candidates are close.
+   */
+  private needsFuzzy(q: QueryVector, scored: Scored[]): boolean {
+    if (q.analysis.compact.length > FUZZY_MAX_CHARS || scored.length === 0) return false;
+    const top = scored[0].score;
+    if (top < FUZZY_BAND[0] || top >= FUZZY_BAND[1]) return false;
+    return q.coverage < FUZZY_COVERAGE || (scored[1] !== undefined && scored[1].score >= CLOSE_RATIO * top);
   }
 
   private fuzzy(compact: string, candidates: Scored[], exclude: Exclude): void {

@@ -78,7 +78,7 @@ not answered); "shipped" uses the system's own defaults (kefu: \`type === 'answe
 intent not 'None', i.e. score ≥ its default threshold 0.5; MiniSearch and fuse.js have no
 decision of their own); "oracle" answers iff score ≥ t with t swept over every score on the
 same set (an upper bound; t = ∞ means answering nothing is best). Latency: in-process,
-\`process.hrtime.bigint()\` around each query after the build and a short warm-up; one
+\`process.hrtime.bigint()\` around each query after the build and a warm-up on up to 300 of the KB's own questions (at most 5 s; the same for every system); one
 process per system and set. Build: index build only; dictionary loads (nodejieba) are
 reported in notes. Index heap: heapUsed after build − before build, both after \`global.gc()\`.
 RSS: the process's resident set after the build (includes Node itself and the data).

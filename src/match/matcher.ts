@@ -12,7 +12,7 @@ import Fuse from 'fuse.js';
 import { KefuError, type KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
 import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } from '../text/features.js';
-import { normalize } from '../text/normalize.js';
+import { isCjk, normalize } from '../text/normalize.js';
 import { charPinyin } from '../text/pinyin.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
@@ -37,7 +37,7 @@ import { compilePattern, matchPattern, type CompiledPattern } from './patterns.j
 import { runSliced, runSync, type Steps } from './steps.js';
 
 /** Parts of the matcher that can be switched off, to measure what each one brings. */
-export const ABLATIONS = ['fuzzy', 'pattern', 'trained', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms'] as const;
+export const ABLATIONS = ['fuzzy', 'pattern', 'trained', 'classifier', 'calibration', 'words', 'ngram', 'pinyin', 'synonyms', 'homophones'] as const;
 export type KefuAblation = (typeof ABLATIONS)[number];
 
 export interface KefuThresholds {
@@ -201,6 +201,8 @@ export class KefuMatcher {
   private hot: HotState = { log: [], firstAt: 0 };
   private readonly featureIds = new Map<string, number>();
   private readonly featureKeys: string[] = [];
+  /** Known character pairs by their sound, built lazily from featureKeys (see correctHomophones). */
+  private pairsBySound?: { keys: string[]; upTo: number; bySound: Map<string, number> };
   private idf: Float64Array = new Float64Array();
   private maxIdf = 1;
   private sentences: IndexedSentence[] = [];
@@ -969,8 +971,7 @@ export class KefuMatcher {
     return true;
   }
 
-  private queryVector(text: string, exclude: Exclude = {}): QueryVector {
-    const analysis = this.extractor.analyze(text);
+  private queryVector(text: string, exclude: Exclude = {}, analysis = this.extractor.analyze(text)): QueryVector {
     const excluding = exclude.sentence !== undefined || exclude.entry !== undefined;
     const weights = new Map<number, number>();
     let norm = 0;
@@ -998,8 +999,69 @@ export class KefuMatcher {
     return { analysis, weights, known, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
   }
 
+  /**
+   * A character typed for another of the same sound (发获 for 发货, 分其 for 分期, 花被 for
+   * 花呗): where two neighbouring characters never occur together in the KB but sound like a
+   * pair that does and that shares one of them, read the KB's pair (the most frequent one of
+   * that sound). Toneless pinyin, default readings; a few µs a question.
+   */
+  private correctHomophones(text: string, exclude?: Exclude): string {
+    const bySound = this.homophones();
+    if (bySound.size === 0) return text;
+    const chars = [...text];
+    let changed = false;
+    for (let i = 0; i + 1 < chars.length; i++) {
+      const a = chars[i];
+      const b = chars[i + 1];
+      if (!isCjk(a) || !isCjk(b) || this.featureIds.has(`b:${a}${b}`) || this.featureIds.has(`w:${a}${b}`)) continue;
+      const pa = charPinyin(a);
+      const pb = pa && charPinyin(b);
+      if (!pb) continue;
+      const id = bySound.get(`${pa} ${pb}`);
+      if (id === undefined || (exclude && this.onlyInExcluded(id, exclude))) continue;
+      const key = this.featureKeys[id];
+      if (key[2] !== a && key[3] !== b) continue;
+      chars[i] = key[2];
+      chars[i + 1] = key[3];
+      changed = true;
+      i++; // a corrected pair is not the start of another correction
+    }
+    return changed ? chars.join('') : text;
+  }
+
+  private homophones(): Map<string, number> {
+    let t = this.pairsBySound;
+    if (!t || t.keys !== this.featureKeys) t = this.pairsBySound = { keys: this.featureKeys, upTo: 0, bySound: new Map() };
+    // Per sound: a two-character word of the KB before a mere neighbouring pair, then the most frequent.
+    const rank = (id: number) => (this.featureKeys[id][0] === 'w' ? 1e9 : 0) + this.df(id);
+    for (let id = t.upTo; id < this.featureKeys.length; id++) {
+      const key = this.featureKeys[id];
+      // Words ('w:') and character pairs ('b:', which also holds English word pairs: those have a space).
+      if (key.length !== 4 || (key[0] !== 'w' && key[0] !== 'b') || !isCjk(key[2]) || !isCjk(key[3])) continue;
+      const pa = charPinyin(key[2]);
+      const pb = pa && charPinyin(key[3]);
+      if (!pb) continue;
+      const sound = `${pa} ${pb}`;
+      const cur = t.bySound.get(sound);
+      if (cur === undefined || rank(id) > rank(cur)) t.bySound.set(sound, id);
+    }
+    t.upTo = this.featureKeys.length;
+    return t.bySound;
+  }
+
   private score(text: string, exclude: Exclude = {}): { query: QueryVector; scored: Scored[] } {
-    const q = this.queryVector(text, exclude);
+    const analysis = this.extractor.analyze(text);
+    const plain = this.scoreVector(this.queryVector(text, exclude, analysis), exclude);
+    if (this.ablate.has('homophones')) return plain;
+    const excluding = exclude.sentence !== undefined || exclude.entry !== undefined;
+    const fixed = this.correctHomophones(analysis.normalized, excluding ? exclude : undefined);
+    if (fixed === analysis.normalized) return plain;
+    // A reading with typos corrected is kept only if the KB agrees with it better.
+    const corrected = this.scoreVector(this.queryVector(fixed, exclude), exclude);
+    return (corrected.scored[0]?.score ?? 0) > (plain.scored[0]?.score ?? 0) ? corrected : plain;
+  }
+
+  private scoreVector(q: QueryVector, exclude: Exclude): { query: QueryVector; scored: Scored[] } {
     this.qtable.load(q.weights);
     try {
       return this.scoreQuery(q, exclude);

@@ -31,6 +31,18 @@ describe('match', () => {
     expect(matcher.match('发漂怎么开').id).toBe('invoice-apply');
   });
 
+  it('reads a character typed for another of the same sound as the KB\'s word, and answers', async () => {
+    // 分其 for 分期, 发措 for 发错: pairs the KB never has, sounding like pairs it has.
+    answered(matcher.match('能分其付款吗'), 'payment-installment');
+    answered(matcher.match('你们发措货了'), 'wrong-item');
+    const without = await createMatcher(sampleKb, { ablate: ['homophones'] });
+    expect(without.match('能分其付款吗').type).not.toBe('answer');
+    expect(without.match('你们发措货了').type).not.toBe('answer');
+    // A question without typos reads as it is (confidences differ a little: calibration saw the corrections).
+    expect(matcher.explain('怎么申请退货').explanation.normalized).toBe('怎么申请退货');
+    expect(matcher.match('怎么申请退货')).toMatchObject({ type: 'answer', id: without.match('怎么申请退货').id });
+  });
+
   it('asks "did you mean" on an ambiguous bare keyword, offering 2–3 FAQs', () => {
     const m = matcher.match('运费');
     expect(m.type).toBe('clarify');

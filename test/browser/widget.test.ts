@@ -5,13 +5,15 @@
  * - server mode: examples/server/server.mjs, with a customer and an agent in two live contexts
  * - XSS: KB and customer strings are shown as text and never run
  * - the browser matcher agrees with Node's (Intl.Segmenter both sides; nodejieba reported)
- * - screenshots into docs/screenshots/
+ * - screenshots: into docs/screenshots/ with KEFU_UPDATE_SCREENSHOTS=1 (the README shows them),
+ *   else into a temp folder, so a test run never changes tracked files
  *
  * Without chromium the suite is skipped locally and FAILS with CI=true.
  * Chromium: apt-get install -y chromium (path override: KEFU_CHROMIUM).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +27,7 @@ import { createMatcher, loadSegmenterSync, type KefuMatch } from '../../src/inde
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const WIDGET = join(ROOT, 'examples/widget');
 const VENDOR = join(WIDGET, 'vendor');
-const SHOTS = join(ROOT, 'docs/screenshots');
+const SHOTS = process.env.KEFU_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(tmpdir(), `kefu-screenshots-${process.pid}`);
 const CHROMIUM = process.env.KEFU_CHROMIUM || '/usr/bin/chromium';
 const CI = process.env.CI === 'true';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

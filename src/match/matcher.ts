@@ -255,7 +255,9 @@ export class KefuMatcher {
     if (this.ablate.has('ngram')) disabled.push('c', 'b', 'g');
     if (this.ablate.has('pinyin')) disabled.push('p', 'q');
     this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled, asciiPinyin: isMostlyChinese(kb) });
-    const userWords = [...kb.vocabulary, ...kb.faqs.flatMap((f) => f.keywords ?? []), ...synonyms.terms()];
+    // Not keywords: kept whole, 申请退货 would hide 退货 and 申请 from 退货怎么申请 (keywords are
+    // matched in the text as it is).
+    const userWords = [...kb.vocabulary, ...synonyms.terms()];
     segmenter.addWords(userWords.map((w) => normalize(w).replace(/ /g, '')).filter((w) => w.length >= 2));
     // Patterns and required terms always see the KB's synonyms: the ablation is of features only.
     this.compileRules(this.ablate.has('synonyms') ? new SynonymTable(kb.synonyms) : synonyms);

@@ -8,7 +8,7 @@ export interface KefuSegmenter {
   readonly name: string;
   /** Split normalized text into words. Whitespace-only tokens may be returned; callers drop them. */
   cut(text: string): string[];
-  /** Words to keep whole (the KB's vocabulary, keywords and synonyms). */
+  /** Words to keep whole (the KB's vocabulary and synonyms). */
   addWords(words: readonly string[]): void;
 }
 

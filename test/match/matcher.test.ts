@@ -17,6 +17,11 @@ describe('match', () => {
     answered(matcher.match('怎么申请退货'), 'return-apply');
   });
 
+  it('answers a KB question with its words in another order', () => {
+    // 申请退货 is a keyword of return-apply: were it kept whole as a word, 退货怎么申请 would miss it.
+    answered(matcher.match('退货怎么申请'), 'return-apply');
+  });
+
   it('answers traditional characters against a simplified KB', () => {
     answered(matcher.match('這件衣服可以退貨嗎'), 'return-apply');
     answered(matcher.match('請問發票怎麼開'), 'invoice-apply');

@@ -59,7 +59,7 @@ export function redactUrl(url: string): string {
  * @example
  * import { connectRedis } from 'kefu/redis';
  * const redis = await connectRedis('redis://127.0.0.1:6379/0', { prefix: 'shop-a:' });
- * const bot = await createBot({ kb: 'knowledge-base', sessions: redis.sessionStore() });
+ * const bot = await createBot({ knowledgeBase: 'knowledge-base', sessions: redis.sessionStore() });
  * redis.syncKnowledgeBase(bot.matcher);
  */
 export async function connectRedis(url: string, options: KefuRedisOptions = {}): Promise<KefuRedis> {
@@ -123,7 +123,7 @@ export class KefuRedis extends EventEmitter<KefuRedisEvents> {
    * Sessions (transcripts, handoff state, feedback) in Redis with a TTL, one conversation
    * at a time across processes.
    * @example
-   * const bot = await createBot({ kb: 'knowledge-base', sessions: redis.sessionStore({ ttlMs: 3_600_000 }) });
+   * const bot = await createBot({ knowledgeBase: 'knowledge-base', sessions: redis.sessionStore({ ttlMs: 3_600_000 }) });
    */
   sessionStore(options: RedisSessionStoreOptions = {}): RedisSessionStore {
     return new RedisSessionStore(this, options);
@@ -158,7 +158,7 @@ export class KefuRedis extends EventEmitter<KefuRedisEvents> {
    * on a second connection; after an outage it catches up from the last change it saw).
    * @example
    * const since = await redis.kbVersion();
-   * const bot = await createBot({ kb: 'knowledge-base', sessions: redis.sessionStore() });
+   * const bot = await createBot({ knowledgeBase: 'knowledge-base', sessions: redis.sessionStore() });
    * redis.syncKnowledgeBase(bot.matcher, { since });
    */
   syncKnowledgeBase(matcher: KefuMatcher, options: KbSyncOptions = {}): KbSync {

@@ -8,7 +8,7 @@
  *
  * const redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: 'shop-a:' });
  * const since = await redis.kbVersion();
- * const bot = await createBot({ kb: 'knowledge-base', sessions: redis.sessionStore() });
+ * const bot = await createBot({ knowledgeBase: 'knowledge-base', sessions: redis.sessionStore() });
  * redis.syncKnowledgeBase(bot.matcher, { since });
  * redis.on('degraded', (e) => log.warn('redis', e));
  */

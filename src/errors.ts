@@ -78,3 +78,8 @@ export function formatProblem(p: KefuProblem): string {
   const prefix = parts.length ? `${parts.join(' ')}: ` : '';
   return `${p.severity}: ${prefix}${p.message}`;
 }
+
+/** What went wrong, as text, whatever was thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -10,12 +10,12 @@
  * and relays the customer's words through the `customer-message` event. Browser-safe.
  */
 import EventEmitter from 'eventemitter3';
-import { KefuError } from '../errors.js';
+import { errorMessage, KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
 import { StatsRecorder, type KefuStats } from './stats.js';
-import type { KefuLearner, KefuLearnReason } from '../learn/learner.js';
+import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
 import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
 
 export type HandoffReason = KefuHandoffReason;
@@ -324,7 +324,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       h.delivered = true;
       h.lastError = undefined;
     } catch (err) {
-      h.lastError = err instanceof Error ? err.message : String(err);
+      h.lastError = errorMessage(err);
       this.emit('handoff-failed', { sessionId: s.id, attempt: h.attempts, error: h.lastError });
     } finally {
       clearTimeout(timer);
@@ -335,13 +335,18 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   /** Hand what the bot could not answer to the learner; a failing store never fails the reply. */
   private async learnFrom(reply: KefuReply, s: KefuSession): Promise<void> {
     if (!this.learner) return;
-    const capture = (text: string, reason: KefuLearnReason, agentReply?: string) =>
-      this.learner!.capture({ text, reason, channel: s.channel, agentReply, nearest: 'candidates' in reply ? reply.candidates.map(({ id, confidence }) => ({ id, confidence })) : undefined }).catch((err: unknown) => {
-        this.emit('learn-error', { sessionId: s.id, error: err instanceof Error ? err.message : String(err) });
-      });
+    const capture = (text: string, reason: KefuLearnReason) =>
+      this.learn(s.id, { text, reason, channel: s.channel, nearest: 'candidates' in reply ? reply.candidates.map(({ id, confidence }) => ({ id, confidence })) : undefined });
     if (reply.type === 'fallback') await capture(reply.input, 'fallback');
     else if (reply.type === 'clarify') await capture(reply.input, 'clarify');
     else if (reply.type === 'handoff' && (reply.reason === 'repeated-failure' || reply.reason === 'negative-emotion')) await capture(reply.input, 'handoff');
+  }
+
+  /** Capture for the learner; a failing store is reported as `learn-error`, never thrown. */
+  private async learn(sessionId: string, capture: KefuCapture): Promise<void> {
+    await this.learner?.capture(capture).catch((err: unknown) => {
+      this.emit('learn-error', { sessionId, error: errorMessage(err) });
+    });
   }
 
   /** The customer's question a bot or agent turn answered (the last one before it that was not a request for a human). */
@@ -413,9 +418,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     // The customer's question and the agent's answer: a candidate FAQ for review.
     const question = this.learner && this.questionBefore(s, turn.id);
     if (question && !s.turns.some((t) => t.role === 'agent' && t.id !== turn.id)) {
-      await this.learner!.capture({ text: question, reason: 'agent-reply', channel: s.channel, agentReply: text }).catch((err: unknown) => {
-        this.emit('learn-error', { sessionId, error: err instanceof Error ? err.message : String(err) });
-      });
+      await this.learn(sessionId, { text: question, reason: 'agent-reply', channel: s.channel, agentReply: text });
     }
     return turn;
   }
@@ -451,9 +454,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     this.emit('feedback', { sessionId, turnId, vote, faqId: turn.faqId });
     const question = vote === 'down' && this.learner ? this.questionBefore(s, turnId) : undefined;
     if (question) {
-      await this.learner!.capture({ text: question, reason: 'down-vote', channel: s.channel, nearest: turn.faqId ? [{ id: turn.faqId, confidence: turn.confidence ?? 0 }] : undefined }).catch((err: unknown) => {
-        this.emit('learn-error', { sessionId, error: err instanceof Error ? err.message : String(err) });
-      });
+      await this.learn(sessionId, { text: question, reason: 'down-vote', channel: s.channel, nearest: turn.faqId ? [{ id: turn.faqId, confidence: turn.confidence ?? 0 }] : undefined });
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import EventEmitter from 'eventemitter3';
 import { Redis } from 'ioredis';
-import { KefuError } from '../errors.js';
+import { errorMessage, KefuError } from '../errors.js';
 import type { KefuKbChange } from '../learn/kb-change.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { KbSync, type KbSyncOptions } from './kb-sync.js';
@@ -88,7 +88,7 @@ export async function connectRedis(url: string, options: KefuRedisOptions = {}):
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new KefuError('redis-unreachable', `kefu: cannot reach Redis at ${redactUrl(url)}: ${message(err)}`);
+    throw new KefuError('redis-unreachable', `kefu: cannot reach Redis at ${redactUrl(url)}: ${errorMessage(err)}`);
   }
   return redis;
 }
@@ -177,10 +177,6 @@ export class KefuRedis extends EventEmitter<KefuRedisEvents> {
     await Promise.all(this.syncs.map((s) => s.stop()));
     this.client.disconnect();
   }
-}
-
-export function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

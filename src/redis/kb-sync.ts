@@ -5,8 +5,9 @@
  */
 import type { Redis } from 'ioredis';
 import { applyKbChange, type KefuKbChange } from '../learn/kb-change.js';
+import { errorMessage } from '../errors.js';
 import type { KefuMatcher } from '../match/matcher.js';
-import { message, type KefuRedis } from './connection.js';
+import type { KefuRedis } from './connection.js';
 
 export interface KbSyncOptions {
   /** Apply changes after this stream id (from `redis.kbVersion()` read before loading the KB). Default: the latest at start. */
@@ -66,7 +67,7 @@ export class KbSync {
         }
       } catch (err) {
         if (this.stopped) return;
-        if (!this.wasDown) this.redis.emit('degraded', { op: 'kb-sync', error: message(err), queued: false });
+        if (!this.wasDown) this.redis.emit('degraded', { op: 'kb-sync', error: errorMessage(err), queued: false });
         this.wasDown = true;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -80,7 +81,7 @@ export class KbSync {
       const added = applyKbChange(this.matcher, change);
       this.redis.emit('kb-change', { change, added, id });
     } catch (err) {
-      this.redis.emit('degraded', { op: `kb-change ${id}`, error: message(err), queued: false });
+      this.redis.emit('degraded', { op: `kb-change ${id}`, error: errorMessage(err), queued: false });
     }
   }
 }

@@ -4,9 +4,9 @@
  * down, captures are queued in this process and applied, in order, when it is back.
  */
 import EventEmitter from 'eventemitter3';
-import { KefuError } from '../errors.js';
+import { errorMessage, KefuError } from '../errors.js';
 import { applyCapture, applyStatus, type KefuCaptureRecord, type KefuLearningItem, type KefuLearningStore } from '../learn/learner.js';
-import { message, type KefuRedis, type KefuStoreEvents } from './connection.js';
+import type { KefuRedis, KefuStoreEvents } from './connection.js';
 
 export class RedisLearningStore extends EventEmitter<KefuStoreEvents> implements KefuLearningStore {
   /** Captures Redis did not take yet, in arrival order. */
@@ -30,7 +30,7 @@ export class RedisLearningStore extends EventEmitter<KefuStoreEvents> implements
       const raw = await this.redis.client.hgetall(this.key);
       this.lastSeen = new Map(Object.entries(raw).map(([id, json]) => [id, fromLua(JSON.parse(json))]));
     } catch (err) {
-      this.emit('degraded', { op: 'learning-list', error: message(err), queued: false });
+      this.emit('degraded', { op: 'learning-list', error: errorMessage(err), queued: false });
     }
     // Queued captures count too, as they will once flushed.
     const items = new Map([...this.lastSeen].map(([id, i]) => [id, structuredClone(i)]));
@@ -46,7 +46,7 @@ export class RedisLearningStore extends EventEmitter<KefuStoreEvents> implements
         this.lastSeen.set(id, item);
         return { item: structuredClone(item), emerging: emerging === 1 };
       } catch (err) {
-        this.emit('degraded', { op: 'learning-record', error: message(err), queued: true });
+        this.emit('degraded', { op: 'learning-record', error: errorMessage(err), queued: true });
       }
     }
     // Behind earlier queued captures (order matters for counts and spikes), or Redis is down.
@@ -80,7 +80,7 @@ export class RedisLearningStore extends EventEmitter<KefuStoreEvents> implements
       }
       this.emit('recovered', { flushed });
     } catch (err) {
-      this.emit('degraded', { op: 'learning-flush', error: message(err), queued: true });
+      this.emit('degraded', { op: 'learning-flush', error: errorMessage(err), queued: true });
     } finally {
       this.flushing = false;
     }

@@ -9,9 +9,9 @@
  */
 import EventEmitter from 'eventemitter3';
 import { randomUUID } from 'node:crypto';
-import { KefuError } from '../errors.js';
+import { errorMessage, KefuError } from '../errors.js';
 import { KeyedMutex, MemorySessionStore, type KefuSession, type KefuSessionStore } from '../bot/session.js';
-import { message, type KefuRedis, type KefuStoreEvents } from './connection.js';
+import type { KefuRedis, KefuStoreEvents } from './connection.js';
 
 export interface RedisSessionStoreOptions {
   /** A session unused this long expires. Default 30 minutes. */
@@ -70,7 +70,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
       const raw = await this.redis.client.get(this.key(id));
       return raw ? (JSON.parse(raw) as KefuSession) : undefined;
     } catch (err) {
-      this.emit('degraded', { op: 'session-get', error: message(err), queued: false });
+      this.emit('degraded', { op: 'session-get', error: errorMessage(err), queued: false });
       return this.local.get(id);
     }
   }
@@ -94,7 +94,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
       this.pending.delete(session.id);
     } catch (err) {
       this.pending.set(session.id, structuredClone(session));
-      this.emit('degraded', { op: 'session-set', error: message(err), queued: true });
+      this.emit('degraded', { op: 'session-set', error: errorMessage(err), queued: true });
     }
   }
 
@@ -114,8 +114,9 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
       if (gone.length > 0) await this.redis.client.srem(setKey, ...gone);
       return raws.flatMap((r) => (r ? [JSON.parse(r) as KefuSession] : [])).filter((s) => s.mode !== 'bot');
     } catch (err) {
-      this.emit('degraded', { op: 'session-list', error: message(err), queued: false });
-      return (await this.local.withHuman()).filter((s) => !this.pending.has(s.id) || this.pending.get(s.id)!.mode !== 'bot');
+      this.emit('degraded', { op: 'session-list', error: errorMessage(err), queued: false });
+      // Every set() updates the local copy first, so it already holds what is queued.
+      return this.local.withHuman();
     }
   }
 
@@ -143,7 +144,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
         if (got[0] === 1) return { token, read: got[1] };
       } catch (err) {
         // Redis is down: other processes cannot write this session either; go on without the lock.
-        this.emit('degraded', { op: 'session-lock', error: message(err), queued: false });
+        this.emit('degraded', { op: 'session-lock', error: errorMessage(err), queued: false });
         return { token: null };
       }
       if (Date.now() > deadline) {
@@ -167,7 +168,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
     } catch (err) {
       // The lock expires by itself; the write waits for Redis to come back.
       if (h.write) this.pending.set(id, h.write);
-      this.emit('degraded', { op: h.write ? 'session-set' : 'session-unlock', error: message(err), queued: Boolean(h.write) });
+      this.emit('degraded', { op: h.write ? 'session-set' : 'session-unlock', error: errorMessage(err), queued: Boolean(h.write) });
     }
   }
 
@@ -184,7 +185,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
       }
       this.emit('recovered', { flushed });
     } catch (err) {
-      this.emit('degraded', { op: 'session-flush', error: message(err), queued: true });
+      this.emit('degraded', { op: 'session-flush', error: errorMessage(err), queued: true });
     } finally {
       this.flushing = false;
     }

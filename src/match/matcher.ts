@@ -225,6 +225,8 @@ export class KefuMatcher {
   private softmax: SoftmaxClassifier | undefined;
 
   private acc = new Float64Array();
+  /** Query weights of the features retrieval skipped, by feature id (zero elsewhere). */
+  private skipW = new Float64Array();
   /** The current question's weights by feature id (cleared after each question). */
   private readonly qtable = new QueryTable();
   /** Whether each feature is one the naive Bayes classifier reads. */
@@ -1109,12 +1111,17 @@ export class KefuMatcher {
         }
       }
     }
-    const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES) : touched;
+    // Order does not matter here: candidates are grouped by FAQ and sorted by score below.
+    const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES, false) : touched;
 
     // 2. Exact cosine for those questions, grouped by FAQ: the accumulated part plus the
     //    common features retrieval skipped (a short sorted list merged with each question's).
-    const skipped = Int32Array.from(q.known.slice(processed)).sort();
-    const skippedW = Float64Array.from(skipped, (f) => q.weights.get(f)!);
+    //    The skipped weights go into a dense table: one branch-free read per feature of a
+    //    candidate beats merging two sorted lists.
+    if (this.skipW.length < this.featureKeys.length) this.skipW = new Float64Array(this.featureKeys.length + 1024);
+    const skipW = this.skipW;
+    const skipped = q.known.slice(processed);
+    for (const f of skipped) skipW[f] = q.weights.get(f)!;
     const bestOf = new Map<number, number>();
     const { feats: F, weights: W, offset, entry: owner } = this.flat;
     for (const d of top) {
@@ -1122,16 +1129,12 @@ export class KefuMatcher {
       const e = owner[d];
       if (e === exclude.entry) continue;
       let dot = acc[d];
-      for (let i = offset[d], end = offset[d + 1], j = 0; i < end && j < skipped.length; ) {
-        const f = F[i];
-        if (f === skipped[j]) dot += W[i++] * skippedW[j++];
-        else if (f < skipped[j]) i++;
-        else j++;
-      }
+      if (skipped.length > 0) for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skipW[F[i]] * W[i];
       const cos = q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
       if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
     }
     for (const d of touched) acc[d] = 0;
+    for (const f of skipped) skipW[f] = 0;
 
     // 3. Patterns can bring in FAQs retrieval missed.
     const patternHit = new Set<number>();
@@ -1215,9 +1218,17 @@ export class KefuMatcher {
       let total = nb.total;
       const own = held && held.entry === c.entry;
       if (!own) {
-        // Σ over query features of log(count + α) − denom, walking only the FAQ's own features.
+        // Σ over query features of log(count + α) − denom: the features both have, found by
+        // walking the shorter side (an FAQ with many questions has hundreds of features).
         let s = queryFeats.length * (logAlpha - Math.log(total + alpha * this.nbVocab));
-        for (let i = 0; i < nb.feats.length; i++) if (this.qtable.get(nb.feats[i]) !== 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
+        if (nb.feats.length <= 4 * queryFeats.length) {
+          for (let i = 0; i < nb.feats.length; i++) if (this.qtable.get(nb.feats[i]) !== 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
+        } else {
+          for (const f of queryFeats) {
+            const i = searchSorted(nb.feats, f);
+            if (i >= 0) s += Math.log(nb.counts[i] + alpha) - logAlpha;
+          }
+        }
         ll.push(s);
         if (s > max) max = s;
         continue;
@@ -1348,36 +1359,52 @@ export function perturb(text: string, seed: number, homophones?: ReadonlyMap<str
 }
 
 /** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */
-function topByScore(ids: readonly number[], score: Float64Array, k: number): number[] {
-  const heap: number[] = [];
-  const less = (a: number, b: number) => score[a] < score[b] || (score[a] === score[b] && a > b);
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l], heap[m])) m = l;
-      if (r < heap.length && less(heap[r], heap[m])) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
+/**
+ * The k ids of highest score (ties: the smaller id), best first when `sorted`. A selection
+ * on a copy of the scores finds the k-th value, then one pass collects: about 2n steps
+ * where a heap makes n·log k comparisons through a closure.
+ */
+function topByScore(ids: readonly number[], score: Float64Array, k: number, sorted = true): number[] {
+  let out: number[];
+  if (ids.length <= k) out = [...ids];
+  else {
+    const vals = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) vals[i] = score[ids[i]];
+    const kth = selectDescending(vals, k - 1);
+    out = [];
+    const ties: number[] = [];
+    for (const id of ids) {
+      if (score[id] > kth) out.push(id);
+      else if (score[id] === kth) ties.push(id);
     }
-  };
-  for (const id of ids) {
-    if (heap.length < k) {
-      heap.push(id);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (!less(heap[i], heap[parent])) break;
-        [heap[i], heap[parent]] = [heap[parent], heap[i]];
-        i = parent;
-      }
-    } else if (less(heap[0], id)) {
-      heap[0] = id;
-      down(0);
-    }
+    ties.sort((a, b) => a - b);
+    for (let i = 0; out.length < k; i++) out.push(ties[i]);
   }
-  return heap.sort((a, b) => (less(a, b) ? 1 : -1));
+  return sorted ? out.sort((a, b) => score[b] - score[a] || a - b) : out;
+}
+
+/** The value that would sit at index i if `a` were sorted in descending order (reorders `a`). */
+function selectDescending(a: Float64Array, i: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let l = lo;
+    let r = hi;
+    while (l <= r) {
+      while (a[l] > pivot) l++;
+      while (a[r] < pivot) r--;
+      if (l <= r) {
+        const t = a[l];
+        a[l++] = a[r];
+        a[r--] = t;
+      }
+    }
+    if (i <= r) hi = r;
+    else if (i >= l) lo = l;
+    else return a[i];
+  }
+  return a[i];
 }
 
 /** Cosine of two unit vectors keyed by feature. */

@@ -175,6 +175,11 @@ const NB_TEMPERATURE = 3;
 const MIX = [0.4, 0.2, 0.4] as const;
 /** A runner-up scoring at least this share of the best makes the question ambiguous. */
 const CLOSE_RATIO = 0.85;
+/**
+ * …unless the calibrated confidences already tell them apart: a runner-up at less than this
+ * share of the first one's confidence (a keyword or pattern only the first has) is no tie.
+ */
+const CLOSE_P_RATIO = 0.5;
 const FUZZY_BAND: [number, number] = [0.12, 0.6];
 /**
  * fuse.js costs 10–25 µs a string: at most FUZZY_CANDIDATES × FUZZY_QUESTIONS strings a question.
@@ -1292,13 +1297,14 @@ export class KefuMatcher {
     const { clarify } = this.thresholds;
     const candidates = all.slice(0, this.maxCandidates);
     const confidence = round(p1);
-    // Two FAQs scoring about the same (a bare "运费": shipping fee or return postage?) → ask.
+    // Two FAQs scoring about the same (a bare "运费": shipping fee or return postage?) → ask,
+    // unless the calibrated confidences separate them (付完款几天发货: the first has a keyword).
     const second = ranked.scored[1];
     // A bare keyword found in several FAQs' questions is ambiguous however the classifiers vote.
     const bare = ranked.query.analysis.tokens.length <= 2 && ranked.query.analysis.compact.length <= 4;
     const close =
       second !== undefined &&
-      ((second.score >= CLOSE_RATIO * first.score && p2 >= clarify / 2) || (bare && second.best >= CLOSE_RATIO * first.best));
+      ((second.score >= CLOSE_RATIO * first.score && p2 >= clarify / 2 && p2 >= CLOSE_P_RATIO * p1) || (bare && second.best >= CLOSE_RATIO * first.best));
     if (p1 >= answerAt && !close) return { type: 'answer', text, id: faq.id, confidence, candidates };
     if (p1 >= clarify) return { type: 'clarify', text, id: faq.id, confidence, candidates };
     return { type: 'fallback', text, id: faq.id, confidence, candidates };

@@ -11,7 +11,7 @@
 import Fuse from 'fuse.js';
 import { KefuError, type KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
-import { FeatureExtractor, familyOf, type FeatureFamily, type TextAnalysis } from '../text/features.js';
+import { FeatureExtractor, familyOf, standardChinese, type FeatureFamily, type TextAnalysis } from '../text/features.js';
 import { isCjk, normalize } from '../text/normalize.js';
 import { charPinyin } from '../text/pinyin.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
@@ -837,7 +837,7 @@ export class KefuMatcher {
   /** One FAQ's patterns, required terms and keywords, expanded to their synonyms. */
   private compileRulesOf(faq: KefuFaq, e: number, synonyms: SynonymTable): void {
     const expand = (term: string) => {
-      const t = normalize(term).replace(/ /g, '');
+      const t = standardChinese(normalize(term)).replace(/ /g, '');
       return [...new Set([t, ...(synonyms.groupOf(t) ?? [])])];
     };
     if (!this.ablate.has('pattern')) {

@@ -8,6 +8,7 @@
  * group, so a pattern written with 退货 also matches 退掉 when the KB declares them synonyms.
  */
 import { normalize } from '../text/normalize.js';
+import { standardChinese } from '../text/features.js';
 
 export interface CompiledPattern {
   source: string;
@@ -40,7 +41,7 @@ export function compilePattern(source: string, synonymGroupOf: (term: string) =>
     }
     const expanded = new Set<string>();
     for (const alt of alternatives) {
-      const n = normalize(alt).replace(/ /g, '');
+      const n = standardChinese(normalize(alt)).replace(/ /g, '');
       if (!n) throw new PatternSyntaxError(`pattern "${source}": "${alt}" is empty after normalization`);
       expanded.add(n);
       for (const syn of synonymGroupOf(n) ?? []) expanded.add(normalize(syn).replace(/ /g, ''));

@@ -54,6 +54,29 @@ export interface TextAnalysis {
   pinyinOnly: boolean;
 }
 
+/**
+ * Colloquial and dialect spellings of function words, read as the standard ones the KB is
+ * written in: 啥时候 meets 什么时候, 咋办 meets 怎么办, 哪儿 meets 哪里. Only words with one
+ * everyday reading (一块 stays: 一块钱).
+ */
+const COLLOQUIAL: [RegExp, string][] = [
+  [/啥/g, '什么'],
+  [/咋/g, '怎么'],
+  [/神马/g, '什么'],
+  [/木有/g, '没有'],
+  [/(哪|这|那)儿/g, '$1里'],
+  [/一块儿/g, '一起'],
+];
+const HAS_COLLOQUIAL = /[啥咋马有儿]/;
+
+/** `normalize`d text with colloquial function words in their standard spelling. */
+export function standardChinese(normalized: string): string {
+  if (!HAS_COLLOQUIAL.test(normalized)) return normalized;
+  let s = normalized;
+  for (const [re, to] of COLLOQUIAL) s = s.replace(re, to);
+  return s;
+}
+
 const ASCII_WORD = /^[a-z0-9][a-z0-9'._-]*$/;
 const LETTERS = /^[a-z']+$/;
 
@@ -78,7 +101,7 @@ export class FeatureExtractor {
   }
 
   analyze(text: string): TextAnalysis {
-    const normalized = normalize(text);
+    const normalized = standardChinese(normalize(text));
     const features = new Map<string, number>();
     const add = (key: string) => features.set(key, (features.get(key) ?? 0) + 1);
     const tokens: string[] = [];

@@ -13,7 +13,7 @@ import { KefuError, type KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
 import { FeatureExtractor, familyOf, standardChinese, type FeatureFamily, type TextAnalysis } from '../text/features.js';
 import { isCjk, normalize } from '../text/normalize.js';
-import { charPinyin } from '../text/pinyin.js';
+import { charPinyin, pinyinSyllables } from '../text/pinyin.js';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
 import { SynonymTable } from '../text/synonyms.js';
 import { DEFAULT_MODEL, fitCalibrationSteps, predict, type CalibrationModel, type Signals } from './calibrate.js';
@@ -200,6 +200,8 @@ export class KefuMatcher {
   private readonly explicitThresholds: Partial<KefuThresholds>;
   readonly segmenterName: string;
   private readonly extractor: FeatureExtractor;
+  /** A mostly Chinese KB: Latin words that spell pinyin may be Chinese typed without an IME. */
+  private readonly asciiPinyin: boolean;
   private readonly ablate: Set<KefuAblation>;
   private readonly maxCandidates: number;
   private readonly outOfScopeShare: number;
@@ -265,7 +267,8 @@ export class KefuMatcher {
     if (this.ablate.has('words')) disabled.push('w');
     if (this.ablate.has('ngram')) disabled.push('c', 'b', 'g');
     if (this.ablate.has('pinyin')) disabled.push('p', 'q');
-    this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled, asciiPinyin: isMostlyChinese(kb) });
+    this.asciiPinyin = isMostlyChinese(kb);
+    this.extractor = new FeatureExtractor({ segmenter, synonyms, stopwords: kb.stopwords, disabled, asciiPinyin: this.asciiPinyin });
     // Not keywords: kept whole, 申请退货 would hide 退货 and 申请 from 退货怎么申请 (keywords are
     // matched in the text as it is).
     const userWords = [...kb.vocabulary, ...synonyms.terms()];
@@ -1042,6 +1045,31 @@ export class KefuMatcher {
     return changed ? chars.join('') : text;
   }
 
+  /**
+   * Pinyin typed among Chinese (我要 tuihuo, 怎么 tuikuan): a Latin word that reads as
+   * toneless pinyin, where every two syllables sound like a character pair of the KB, is read
+   * as those characters (its pinyin features alone are a small part of what the KB's own
+   * words carry). English words the KB knows stay as they are; so does all-pinyin input,
+   * which is scored by its pinyin.
+   */
+  private readPinyinWords(analysis: TextAnalysis): string {
+    const text = analysis.normalized;
+    if (!this.asciiPinyin || analysis.pinyinOnly || !/[a-z]/.test(text) || !/[\u3400-\u9fff]/.test(text)) return text;
+    const bySound = this.homophones();
+    return text.replace(/[a-z]{4,}/g, (word) => {
+      if (this.featureIds.has(`w:${word}`)) return word;
+      const syllables = pinyinSyllables(word);
+      if (!syllables || syllables.length < 2 || syllables.length % 2 === 1) return word;
+      let out = '';
+      for (let i = 0; i < syllables.length; i += 2) {
+        const id = bySound.get(`${syllables[i]} ${syllables[i + 1]}`);
+        if (id === undefined) return word;
+        out += this.featureKeys[id].slice(2);
+      }
+      return out;
+    });
+  }
+
   private homophones(): Map<string, number> {
     let t = this.pairsBySound;
     if (!t || t.keys !== this.featureKeys) t = this.pairsBySound = { keys: this.featureKeys, upTo: 0, bySound: new Map() };
@@ -1068,7 +1096,7 @@ export class KefuMatcher {
     const plain = this.scoreVector(this.queryVector(text, exclude, analysis), exclude);
     if (this.ablate.has('homophones')) return plain;
     const excluding = exclude.sentence !== undefined || exclude.entry !== undefined;
-    const fixed = this.correctHomophones(analysis.normalized, excluding ? exclude : undefined);
+    const fixed = this.correctHomophones(this.readPinyinWords(analysis), excluding ? exclude : undefined);
     if (fixed === analysis.normalized) return plain;
     // A reading with typos corrected is kept only if the KB agrees with it better.
     const corrected = this.scoreVector(this.queryVector(fixed, exclude), exclude);

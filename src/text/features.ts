@@ -77,6 +77,26 @@ export function standardChinese(normalized: string): string {
   return s;
 }
 
+/**
+ * Order, phone and tracking numbers name one case, not a topic: as unknown words at the
+ * highest IDF they only pushed the question away from every FAQ.
+ */
+const LONG_NUMBER = /^[0-9]{6,}$/;
+
+/**
+ * Segmenters cut user words out of longer letter or digit runs (202406180023 → 20240 / 618 /
+ * 0023 once 618 is a KB word): glue back neighbours that split a run of digits or of letters.
+ */
+function joinAsciiRuns(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    const prev = out.length > 0 ? out[out.length - 1] : '';
+    if (prev && ((/[0-9]$/.test(prev) && /^[0-9]/.test(t)) || (/[a-z]$/.test(prev) && /^[a-z]/.test(t)))) out[out.length - 1] = prev + t;
+    else out.push(t);
+  }
+  return out;
+}
+
 const ASCII_WORD = /^[a-z0-9][a-z0-9'._-]*$/;
 const LETTERS = /^[a-z']+$/;
 
@@ -117,9 +137,9 @@ export class FeatureExtractor {
     let prevWord = '';
     for (const piece of normalized.split(' ')) {
       if (!piece) continue;
-      for (const raw of this.segmenter.cut(piece)) {
+      for (const raw of joinAsciiRuns(this.segmenter.cut(piece))) {
         const tok = raw.trim();
-        if (!tok) continue;
+        if (!tok || LONG_NUMBER.test(tok)) continue;
         const canon = this.noSynonyms ? tok : this.synonyms.canonicalize(tok);
         const cjk = isCjk(canon[0]);
         if (!cjk) {

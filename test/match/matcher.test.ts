@@ -32,6 +32,12 @@ describe('match', () => {
     expect(matcher.match('tuihuo').id).toBe('return-apply');
   });
 
+  it('reads pinyin typed among Chinese as the KB\'s characters', () => {
+    answered(matcher.match('我要 tuihuo'), 'return-apply');
+    // English the KB knows stays English.
+    expect(matcher.explain('iPhone 15 Pro 保修多久').explanation.tokens).toContain('iphon');
+  });
+
   it('finds the FAQ despite a homophone typo', () => {
     expect(matcher.match('发漂怎么开').id).toBe('invoice-apply');
   });

@@ -36,8 +36,11 @@ export interface Postings {
   weights: Float32Array;
 }
 
-/** Family weights multiply IDF: how much each kind of feature counts. */
-export const FAMILY_WEIGHTS: Record<FeatureFamily, number> = { w: 1, c: 1, b: 1, p: 1, q: 1, g: 0.6 };
+/**
+ * Family weights multiply IDF: how much each kind of feature counts. Letter trigrams (English
+ * only) at full weight: en-clinc-dev top-1 0.751 vs 0.745 at 0.6 (0.738 at 0.4); zh-bq-dev unchanged.
+ */
+export const FAMILY_WEIGHTS: Record<FeatureFamily, number> = { w: 1, c: 1, b: 1, p: 1, q: 1, g: 1 };
 
 export function tfWeight(tf: number): number {
   return 1 + Math.log(tf);

@@ -4,8 +4,8 @@
  *   normalize → segment (KB vocabulary kept whole) → synonyms to canonical → stop words out
  *   → words (English stemmed) · CJK characters · character bigrams · pinyin · pinyin bigrams
  *
- * Feature keys are `family:term`, e.g. `w:退货`, `b:退货`, `p:tui`, `q:tui huo`, `g:<re` (letter
- * trigrams of English words). Pinyin
+ * Feature keys are `family:term`, e.g. `w:退货`, `b:退货`, `b:set alarm` and `b:set _ alarm` (English
+ * word bigrams and skip-bigrams), `p:tui`, `q:tui huo`, `g:<re` (letter trigrams of English words). Pinyin
  * features make homophone typos (微利贷/微粒贷) and toneless pinyin input ("tuihuo") meet
  * the characters they stand for.
  */
@@ -135,6 +135,7 @@ export class FeatureExtractor {
     if (wholePinyin && wholePinyin.length >= 2) pinyinRuns.push(wholePinyin);
 
     let prevWord = '';
+    let prevPrev = '';
     for (const piece of normalized.split(' ')) {
       if (!piece) continue;
       for (const raw of joinAsciiRuns(this.segmenter.cut(piece))) {
@@ -171,10 +172,14 @@ export class FeatureExtractor {
             for (let i = 0; i + 3 <= padded.length; i++) add(`g:${padded.slice(i, i + 3)}`);
           }
           if (this.on.b && prevWord) add(`b:${prevWord} ${word}`);
+          // Skip-bigrams: "set my alarm" and "set your alarm" share `set _ alarm` (en-clinc-dev top-1 0.753 vs 0.751).
+          if (this.on.b && prevPrev) add(`b:${prevPrev} _ ${word}`);
+          prevPrev = prevWord;
           prevWord = word;
           continue;
         }
         prevWord = '';
+        prevPrev = '';
       }
       if (run) runs.push(run);
       run = '';

@@ -88,13 +88,25 @@ const LONG_NUMBER = /^[0-9]{6,}$/;
  * 0023 once 618 is a KB word): glue back neighbours that split a run of digits or of letters.
  */
 function joinAsciiRuns(tokens: string[]): string[] {
-  const out: string[] = [];
-  for (const t of tokens) {
-    const prev = out.length > 0 ? out[out.length - 1] : '';
-    if (prev && ((/[0-9]$/.test(prev) && /^[0-9]/.test(t)) || (/[a-z]$/.test(prev) && /^[a-z]/.test(t)))) out[out.length - 1] = prev + t;
-    else out.push(t);
+  let out: string[] | undefined; // only copied once something is joined: the usual case allocates nothing
+  let prev = tokens[0] ?? '';
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    const kind = asciiKind(t.charCodeAt(0));
+    if (kind !== 0 && kind === asciiKind(prev.charCodeAt(prev.length - 1))) {
+      out ??= tokens.slice(0, i);
+      prev = out[out.length - 1] = prev + t;
+    } else {
+      out?.push(t);
+      prev = t;
+    }
   }
-  return out;
+  return out ?? tokens;
+}
+
+/** 1 for a digit, 2 for a lower-case letter (text is normalized), 0 otherwise. */
+function asciiKind(c: number): 0 | 1 | 2 {
+  return c >= 48 && c <= 57 ? 1 : c >= 97 && c <= 122 ? 2 : 0;
 }
 
 const ASCII_WORD = /^[a-z0-9][a-z0-9'._-]*$/;

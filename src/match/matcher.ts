@@ -213,6 +213,7 @@ export class KefuMatcher {
   private readonly featureIds = new Map<string, number>();
   private readonly featureKeys: string[] = [];
   /** Known character pairs by their sound, built lazily from featureKeys (see correctHomophones). */
+  private familyW: { keys: string[]; upTo: number; weights: Float64Array } = { keys: [], upTo: 0, weights: new Float64Array() };
   private pairsBySound?: { keys: string[]; upTo: number; bySound: Map<string, number> };
   private idf: Float64Array = new Float64Array();
   private maxIdf = 1;
@@ -990,6 +991,8 @@ export class KefuMatcher {
   private queryVector(text: string, exclude: Exclude = {}, analysis = this.extractor.analyze(text)): QueryVector {
     const excluding = exclude.sentence !== undefined || exclude.entry !== undefined;
     const weights = new Map<number, number>();
+    const familyW = this.familyWeights();
+    const idf = this.idf;
     let norm = 0;
     let knownMass = 0;
     let unknownMass = 0;
@@ -1003,7 +1006,7 @@ export class KefuMatcher {
         norm += w * w;
         unknownMass += w;
       } else {
-        const w = this.rawWeight(id, tf);
+        const w = familyW[id] * tfWeight(tf) * idf[id];
         weights.set(id, w);
         norm += w * w;
         knownMass += w;
@@ -1011,8 +1014,33 @@ export class KefuMatcher {
     }
     norm = Math.sqrt(norm) || 1;
     for (const [id, w] of weights) weights.set(id, w / norm);
-    const known = [...weights.keys()].sort((a, b) => this.df(a) - this.df(b));
-    return { analysis, weights, known, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
+    return { analysis, weights, known: this.byDf([...weights.keys()]), coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
+  }
+
+  /** Feature ids rarest first (ties in the given order); each df is read once, the sort is numeric. */
+  private byDf(ids: number[]): number[] {
+    if (ids.length >= 4096) return ids.sort((a, b) => this.df(a) - this.df(b));
+    const keys = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) keys[i] = this.df(ids[i]) * 4096 + i;
+    keys.sort();
+    return Array.from(keys, (k) => ids[k % 4096]);
+  }
+
+  /** FAMILY_WEIGHTS by feature id, kept in step with featureKeys (which hot updates extend). */
+  private familyWeights(): Float64Array {
+    const keys = this.featureKeys;
+    let t = this.familyW;
+    if (t.keys !== keys || t.upTo < keys.length) {
+      if (t.keys !== keys) t = this.familyW = { keys, upTo: 0, weights: new Float64Array(keys.length + 256) };
+      if (t.weights.length < keys.length) {
+        const grown = new Float64Array(keys.length * 2);
+        grown.set(t.weights.subarray(0, t.upTo));
+        t.weights = grown;
+      }
+      for (let id = t.upTo; id < keys.length; id++) t.weights[id] = FAMILY_WEIGHTS[familyOf(keys[id])];
+      t.upTo = keys.length;
+    }
+    return t.weights;
   }
 
   /**

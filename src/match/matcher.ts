@@ -149,7 +149,13 @@ interface HotState {
 
 const DEFAULT_CONSOLIDATE_MS = 2000;
 const INDEX_FORMAT = 'kefu-index';
-const INDEX_VERSION = 1;
+/**
+ * Raised whenever a saved index would answer differently from a fresh build of the same KB:
+ * the index stores features, and a question is analysed by the running code. 2: colloquial
+ * spellings read as standard ones, long numbers dropped, English skip-bigrams, letter
+ * trigrams at full weight.
+ */
+const INDEX_VERSION = 2;
 const SENTENCE_CANDIDATES = 48;
 /** Postings read per question before retrieval stops adding features (keeps p99 flat on large KBs). */
 const POSTINGS_BUDGET = 4000;

@@ -241,6 +241,8 @@ export class KefuMatcher {
   private acc = new Float64Array();
   /** Query weights of the features retrieval skipped, by feature id (zero elsewhere). */
   private skipW = new Float64Array();
+  /** Scratch: the questions a query's postings touched. */
+  private touchedBuf = new Int32Array();
   /** The current question's weights by feature id (cleared after each question). */
   private readonly qtable = new QueryTable();
   /** Whether each feature is one the naive Bayes classifier reads. */
@@ -1153,7 +1155,9 @@ export class KefuMatcher {
     //    of postings is spent; very common features (花呗 in 70% of a payment KB) then only
     //    count through the exact rescoring of the candidates they found.
     const acc = this.acc;
-    const touched: number[] = [];
+    if (this.touchedBuf.length < acc.length) this.touchedBuf = new Int32Array(acc.length);
+    const touchedBuf = this.touchedBuf;
+    let nTouched = 0;
     const { start, docs, weights } = this.postings;
     let spent = 0;
     let processed = 0;
@@ -1166,20 +1170,21 @@ export class KefuMatcher {
       const end = f + 1 < start.length ? start[f + 1] : 0;
       for (let k = f + 1 < start.length ? start[f] : 0; k < end; k++) {
         const d = docs[k];
-        if (acc[d] === 0) touched.push(d);
+        if (acc[d] === 0) touchedBuf[nTouched++] = d;
         acc[d] += w * weights[k];
       }
       const more = this.extra.size > 0 ? this.extra.get(f) : undefined;
       if (more) {
         for (let k = 0; k < more.docs.length; k++) {
           const d = more.docs[k];
-          if (acc[d] === 0) touched.push(d);
+          if (acc[d] === 0) touchedBuf[nTouched++] = d;
           acc[d] += w * more.weights[k];
         }
       }
     }
+    const touched = touchedBuf.subarray(0, nTouched);
     // Order does not matter here: candidates are grouped by FAQ and sorted by score below.
-    const top = touched.length > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES, false) : touched;
+    const top = nTouched > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES, false) : Array.from(touched);
 
     // 2. Exact cosine for those questions, grouped by FAQ: the accumulated part plus the
     //    common features retrieval skipped (a short sorted list merged with each question's).
@@ -1432,9 +1437,9 @@ export function perturb(text: string, seed: number, homophones?: ReadonlyMap<str
  * on a copy of the scores finds the k-th value, then one pass collects: about 2n steps
  * where a heap makes n·log k comparisons through a closure.
  */
-function topByScore(ids: readonly number[], score: Float64Array, k: number, sorted = true): number[] {
+function topByScore(ids: ArrayLike<number> & Iterable<number>, score: Float64Array, k: number, sorted = true): number[] {
   let out: number[];
-  if (ids.length <= k) out = [...ids];
+  if (ids.length <= k) out = Array.from(ids);
   else {
     const vals = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) vals[i] = score[ids[i]];

@@ -241,6 +241,8 @@ export class KefuMatcher {
   private acc = new Float64Array();
   /** Query weights of the features retrieval skipped, by feature id (zero elsewhere). */
   private skipW = new Float64Array();
+  /** packCommonFirst's view of the questions, or undefined after a hot update. */
+  private commonFirst?: { feats: Int32Array; weights: Float32Array; dfs: Int32Array; dfAt: Int32Array };
   /** Scratch: the questions a query's postings touched. */
   private touchedBuf = new Int32Array();
   /** The current question's weights by feature id (cleared after each question). */
@@ -561,6 +563,7 @@ export class KefuMatcher {
     this.postings = buildPostings(sentences, this.featureKeys.length);
     this.extra.clear();
     yield;
+    yield* this.packCommonFirst();
     this.compacts = [];
     for (let i = 0; i < sentences.length; i++) {
       this.compacts.push(normalize(sentences[i].text).replace(/ /g, ''));
@@ -598,8 +601,40 @@ export class KefuMatcher {
     this.flat = { feats, weights, offset, entry: Int32Array.from(sentences, (s) => s.entry) };
   }
 
+  /**
+   * Each question's features again, most common first, with their df at this moment. The
+   * features retrieval skips are the query's most common ones, so their rescoring stops at
+   * the first feature rarer than all of them: a short prefix instead of the whole question,
+   * and fewer cache lines pulled per candidate.
+   */
+  private *packCommonFirst(): Steps<void> {
+    const { offset } = this.flat;
+    const n = this.sentences.length;
+    const dfAt = new Int32Array(this.featureKeys.length);
+    for (let f = 0; f < dfAt.length; f++) dfAt[f] = this.df(f);
+    const total = offset[n];
+    const feats = new Int32Array(total);
+    const weights = new Float32Array(total);
+    const dfs = new Int32Array(total);
+    const order: number[] = [];
+    for (let d = 0; d < n; d++) {
+      const v = this.sentences[d];
+      order.length = v.feats.length;
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort((a, b) => dfAt[v.feats[b]] - dfAt[v.feats[a]] || a - b);
+      for (let i = 0, at = offset[d]; i < order.length; i++, at++) {
+        feats[at] = v.feats[order[i]];
+        weights[at] = v.weights[order[i]];
+        dfs[at] = dfAt[feats[at]];
+      }
+      if ((d & 1023) === 1023) yield;
+    }
+    this.commonFirst = { feats, weights, dfs, dfAt };
+  }
+
   /** Append new questions into the flat block's spare room (or repack when it is full). */
   private appendFlat(first: number): void {
+    this.commonFirst = undefined; // until the next full build (consolidation) packs it again
     const added = this.sentences.slice(first);
     const need = added.reduce((n, s) => n + s.feats.length, 0);
     let at = this.flat.offset[first];
@@ -1194,6 +1229,9 @@ export class KefuMatcher {
     const skipW = this.skipW;
     const skipped = q.known.slice(processed);
     for (const f of skipped) skipW[f] = q.weights.get(f)!;
+    const common = this.commonFirst;
+    let cutoff = common && skipped.length > 0 ? Infinity : 0;
+    for (const f of skipped) if (cutoff > 0) cutoff = Math.min(cutoff, f < common!.dfAt.length ? common!.dfAt[f] : 0);
     const bestOf = new Map<number, number>();
     const { feats: F, weights: W, offset, entry: owner } = this.flat;
     for (const d of top) {
@@ -1201,7 +1239,10 @@ export class KefuMatcher {
       const e = owner[d];
       if (e === exclude.entry) continue;
       let dot = acc[d];
-      if (skipped.length > 0) for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skipW[F[i]] * W[i];
+      if (cutoff > 0) {
+        const { feats: CF, weights: CW, dfs: CD } = common!;
+        for (let i = offset[d], end = offset[d + 1]; i < end && CD[i] >= cutoff; i++) dot += skipW[CF[i]] * CW[i];
+      } else if (skipped.length > 0) for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skipW[F[i]] * W[i];
       const cos = q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
       if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
     }
@@ -1229,7 +1270,7 @@ export class KefuMatcher {
     scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
     scored = scored.slice(0, ENTRY_CANDIDATES);
     if (!this.ablate.has('classifier') && scored.length > 0) {
-      this.classify(scored, q.known.filter((f) => NB_FAMILIES.has(this.featureKeys[f][0])), exclude);
+      this.classify(scored, q.known.filter((f) => this.nbFeature[f]), exclude);
       if (this.softmax) {
         const post = this.softmax.posterior(scored.map((c) => c.entry), q.weights);
         scored.forEach((c, i) => (c.trained = post[i]));

@@ -1246,7 +1246,7 @@ export class KefuMatcher {
       const cos = q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;
       if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
     }
-    for (const d of touched) acc[d] = 0;
+    for (let i = 0; i < nTouched; i++) acc[touchedBuf[i]] = 0;
     for (const f of skipped) skipW[f] = 0;
 
     // 3. Patterns can bring in FAQs retrieval missed.
@@ -1478,29 +1478,38 @@ export function perturb(text: string, seed: number, homophones?: ReadonlyMap<str
  * on a copy of the scores finds the k-th value, then one pass collects: about 2n steps
  * where a heap makes n·log k comparisons through a closure.
  */
-function topByScore(ids: ArrayLike<number> & Iterable<number>, score: Float64Array, k: number, sorted = true): number[] {
+function topByScore(ids: ArrayLike<number>, score: Float64Array, k: number, sorted = true): number[] {
   let out: number[];
-  if (ids.length <= k) out = Array.from(ids);
+  const n = ids.length;
+  if (n <= k) out = Array.from(ids);
   else {
-    const vals = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) vals[i] = score[ids[i]];
-    const kth = selectDescending(vals, k - 1);
+    if (selectScratch.length < n) selectScratch = new Float64Array(n * 2);
+    const vals = selectScratch;
+    for (let i = 0; i < n; i++) vals[i] = score[ids[i]];
+    const kth = selectDescending(vals, n, k - 1);
     out = [];
-    const ties: number[] = [];
-    for (const id of ids) {
-      if (score[id] > kth) out.push(id);
-      else if (score[id] === kth) ties.push(id);
+    let ties: number[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const v = score[id];
+      if (v > kth) out.push(id);
+      else if (v === kth) (ties ??= []).push(id);
     }
-    ties.sort((a, b) => a - b);
-    for (let i = 0; out.length < k; i++) out.push(ties[i]);
+    if (ties) {
+      ties.sort((a, b) => a - b);
+      for (let i = 0; out.length < k; i++) out.push(ties[i]);
+    }
   }
   return sorted ? out.sort((a, b) => score[b] - score[a] || a - b) : out;
 }
 
-/** The value that would sit at index i if `a` were sorted in descending order (reorders `a`). */
-function selectDescending(a: Float64Array, i: number): number {
+/** Reused by topByScore (matching is synchronous): allocating it per question cost more than the selection. */
+let selectScratch = new Float64Array(1024);
+
+/** The value that would sit at index i if a[0..n) were sorted in descending order (reorders it). */
+function selectDescending(a: Float64Array, n: number, i: number): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = n - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >> 1];
     let l = lo;

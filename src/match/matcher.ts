@@ -1062,11 +1062,15 @@ export class KefuMatcher {
 
   /** Feature ids rarest first (ties in the given order); each df is read once, the sort is numeric. */
   private byDf(ids: number[]): number[] {
-    if (ids.length >= 4096) return ids.sort((a, b) => this.df(a) - this.df(b));
-    const keys = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) keys[i] = this.df(ids[i]) * 4096 + i;
+    const n = ids.length;
+    if (n >= 4096) return ids.sort((a, b) => this.df(a) - this.df(b));
+    if (selectScratch.length < n) selectScratch = new Float64Array(n * 2);
+    const keys = selectScratch.subarray(0, n);
+    for (let i = 0; i < n; i++) keys[i] = this.df(ids[i]) * 4096 + i;
     keys.sort();
-    return Array.from(keys, (k) => ids[k % 4096]);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = ids[keys[i] % 4096];
+    return out;
   }
 
   /** FAMILY_WEIGHTS by feature id, kept in step with featureKeys (which hot updates extend). */
@@ -1503,7 +1507,7 @@ function topByScore(ids: ArrayLike<number>, score: Float64Array, k: number, sort
   return sorted ? out.sort((a, b) => score[b] - score[a] || a - b) : out;
 }
 
-/** Reused by topByScore (matching is synchronous): allocating it per question cost more than the selection. */
+/** Scratch of topByScore and byDf (matching is synchronous): allocating it per question cost more than the work. */
 let selectScratch = new Float64Array(1024);
 
 /** The value that would sit at index i if a[0..n) were sorted in descending order (reorders it). */

@@ -166,6 +166,13 @@ export interface LabelledSample {
 }
 
 /**
+ * Ridge penalty of the fitted confidence model. The signals overlap (score, best match and
+ * both classifiers say much the same), so with a weak penalty the weight moved from one to
+ * another with any small change to the KB or the scorers.
+ */
+const CALIBRATION_L2 = 0.5;
+
+/**
  * Fit the confidence model and the answer threshold on a labelled sample.
  * @example
  * const model = fitCalibration({ xs, ys, weights, inScope }); // { weights, bias, answerThreshold, source: 'fitted' }
@@ -176,7 +183,7 @@ export function fitCalibration(sample: LabelledSample): CalibrationModel {
 
 /** `fitCalibration`, yielding between small steps (see steps.ts). */
 export function* fitCalibrationSteps(sample: LabelledSample): Steps<CalibrationModel> {
-  const { weights, bias } = yield* fitMonotoneLogisticSteps(sample.xs, sample.ys, sample.weights, MONOTONE_SIGNALS);
+  const { weights, bias } = yield* fitMonotoneLogisticSteps(sample.xs, sample.ys, sample.weights, MONOTONE_SIGNALS, CALIBRATION_L2);
   yield;
   const positive = sample.ys.filter((y) => y === 1).length;
   const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative: sample.ys.length - positive } };
@@ -184,21 +191,41 @@ export function* fitCalibrationSteps(sample: LabelledSample): Steps<CalibrationM
   return model;
 }
 
+/** Spread (in confidence) of the smoothed step at the threshold; see `bestThreshold`. */
+const THRESHOLD_SMOOTHING = 0.03;
+/** How many standard errors below the best a lower threshold may score and still be chosen. */
+const THRESHOLD_TOLERANCE = 1;
+
 /**
- * The answer threshold that maximizes decision accuracy on the sample: an in-scope question
- * counts when answered correctly, an uncovered one when not answered. Kept within
- * [0.2, 0.8] so that no KB gets an absurd default.
+ * The answer threshold, from decision accuracy on the sample: an in-scope question counts
+ * when answered correctly, an uncovered one when not answered. The sample's accuracy is
+ * flat over a wide band, so its plain argmax jumps with any small change to the KB or the
+ * scorers; instead each question's step at the threshold is smoothed (a logistic of spread
+ * THRESHOLD_SMOOTHING) and the lowest threshold whose accuracy is within
+ * THRESHOLD_TOLERANCE standard errors of the best is taken: among thresholds the sample
+ * cannot tell apart, the one that answers most (the "entry left out" questions standing
+ * for uncovered ones are harder to reject than real ones, so the sample errs careful).
+ * Kept within [0.2, 0.8] so that no KB gets an absurd default.
  */
-function bestThreshold(p: number[], s: LabelledSample): number {
-  let best = 0.5;
-  let bestScore = -Infinity;
-  for (let t = 0.8; t >= 0.2 - 1e-9; t -= 0.01) {
-    let score = 0;
-    for (let i = 0; i < p.length; i++) {
-      if (s.inScope[i]) score += p[i] >= t && s.ys[i] ? s.weights[i] : 0;
-      else score += p[i] < t ? s.weights[i] : 0;
-    }
-    if (score > bestScore + 1e-9) [best, bestScore] = [Math.round(t * 100) / 100, score];
+export function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'weights' | 'inScope'>): number {
+  const ts: number[] = [];
+  for (let k = 20; k <= 80; k++) ts.push(k / 100);
+  let total = 0;
+  for (const w of s.weights) total += w;
+  // credit[k][i]: how much question i counts as handled right at threshold ts[k]
+  const credit = ts.map((t) =>
+    p.map((pi, i) => {
+      const answered = THRESHOLD_SMOOTHING > 0 ? sigmoid((1.702 * (pi - t)) / THRESHOLD_SMOOTHING) : pi >= t ? 1 : 0;
+      return s.inScope[i] ? (s.ys[i] ? answered : 0) : 1 - answered;
+    }),
+  );
+  const accuracy = credit.map((c) => c.reduce((a, x, i) => a + x * s.weights[i], 0) / (total || 1));
+  let best = 0;
+  for (let k = 1; k < ts.length; k++) if (accuracy[k] > accuracy[best] + 1e-12) best = k;
+  for (let k = 0; k < best; k++) {
+    let variance = 0;
+    for (let i = 0; i < p.length; i++) variance += (s.weights[i] * (credit[best][i] - credit[k][i])) ** 2;
+    if (accuracy[best] - accuracy[k] <= (THRESHOLD_TOLERANCE * Math.sqrt(variance)) / (total || 1)) return ts[k];
   }
-  return best;
+  return ts[best];
 }

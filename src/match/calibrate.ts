@@ -170,7 +170,7 @@ export interface LabelledSample {
  * both classifiers say much the same), so with a weak penalty the weight moved from one to
  * another with any small change to the KB or the scorers.
  */
-const CALIBRATION_L2 = 0.5;
+const CALIBRATION_L2 = 2;
 
 /**
  * Fit the confidence model and the answer threshold on a labelled sample.

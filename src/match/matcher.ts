@@ -1477,7 +1477,6 @@ export function perturb(text: string, seed: number, homophones?: ReadonlyMap<str
   return filler + chars.join('');
 }
 
-/** The k ids with the highest score, best first (a size-k min-heap: O(n log k), no full sort). */
 /**
  * The k ids of highest score (ties: the smaller id), best first when `sorted`. A selection
  * on a copy of the scores finds the k-th value, then one pass collects: about 2n steps

@@ -207,7 +207,7 @@ const THRESHOLD_TOLERANCE = 1;
  * for uncovered ones are harder to reject than real ones, so the sample errs careful).
  * Kept within [0.2, 0.8] so that no KB gets an absurd default.
  */
-export function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'weights' | 'inScope'>): number {
+function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'weights' | 'inScope'>): number {
   const ts: number[] = [];
   for (let k = 20; k <= 80; k++) ts.push(k / 100);
   let total = 0;
@@ -215,7 +215,8 @@ export function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys'
   // credit[k][i]: how much question i counts as handled right at threshold ts[k]
   const credit = ts.map((t) =>
     p.map((pi, i) => {
-      const answered = THRESHOLD_SMOOTHING > 0 ? sigmoid((1.702 * (pi - t)) / THRESHOLD_SMOOTHING) : pi >= t ? 1 : 0;
+      // 1.702: the logistic that best matches a normal step of standard deviation THRESHOLD_SMOOTHING
+      const answered = sigmoid((1.702 * (pi - t)) / THRESHOLD_SMOOTHING);
       return s.inScope[i] ? (s.ys[i] ? answered : 0) : 1 - answered;
     }),
   );

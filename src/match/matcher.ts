@@ -1123,8 +1123,8 @@ export class KefuMatcher {
 
   /**
    * Pinyin typed among Chinese (我要 tuihuo, 怎么 tuikuan): a Latin word that reads as
-   * toneless pinyin, where every two syllables sound like a character pair of the KB, is read
-   * as those characters (its pinyin features alone are a small part of what the KB's own
+   * toneless pinyin, where every two syllables sound like a two-character word of the KB, is
+   * read as those words (its pinyin features alone are a small part of what the KB's own
    * words carry). English words the KB knows stay as they are; so does all-pinyin input,
    * which is scored by its pinyin.
    */

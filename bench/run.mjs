@@ -216,7 +216,7 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     latency: null,
     buildMs: null,
     dictLoadMs: null,
-    indexHeapMB: null,
+    indexMemoryMB: null,
     rssMB: null,
     queriesDone: null,
     queriesTotal: null,
@@ -237,7 +237,7 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     Object.assign(run, {
       entries: r.entries,
       buildMs: r.buildMs,
-      indexHeapMB: r.indexHeapMB,
+      indexMemoryMB: r.indexMemoryMB,
       rssMB: r.rssMB,
       queriesDone: r.queriesDone,
       queriesTotal: r.queriesTotal,
@@ -281,7 +281,7 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     run.errorDetail = outcome.error ?? outcome.tail;
   }
   if (outcome.built && !r) {
-    Object.assign(run, { buildMs: outcome.built.buildMs, indexHeapMB: outcome.built.indexHeapMB, rssMB: outcome.built.rssMB });
+    Object.assign(run, { buildMs: outcome.built.buildMs, indexMemoryMB: outcome.built.indexMemoryMB, rssMB: outcome.built.rssMB });
   }
   return run;
 }

@@ -31,7 +31,7 @@ const MAIN_HEADER = [
   'p50 µs',
   'p99 µs',
   'build ms',
-  'index heap MB',
+  'index memory MB',
   'RSS MB',
   'notes',
 ];
@@ -48,7 +48,7 @@ function mainCells(run) {
     ok ? int(run.latency?.p50) : DASH,
     ok ? int(run.latency?.p99) : DASH,
     run.buildMs != null ? int(run.buildMs) : run.status === 'build-capped' && run.capMs ? `> ${run.capMs}` : DASH,
-    run.indexHeapMB != null ? mb(run.indexHeapMB) : DASH,
+    run.indexMemoryMB != null ? mb(run.indexMemoryMB) : DASH,
     run.rssMB != null ? mb(run.rssMB, 0) : DASH,
     run.notes.join('; ') || '',
   ];
@@ -80,7 +80,7 @@ decision of their own); "oracle" answers iff score ≥ t with t swept over every
 same set (an upper bound; t = ∞ means answering nothing is best). Latency: in-process,
 \`process.hrtime.bigint()\` around each query after the build and a warm-up on up to 300 of the KB's own questions (at most 5 s; the same for every system); one
 process per system and set. Build: index build only; dictionary loads (nodejieba) are
-reported in notes. Index heap: heapUsed after build − before build, both after \`global.gc()\`.
+reported in notes. Index memory: (heapUsed + arrayBuffers) after build − before build, both after \`global.gc()\` (typed arrays live outside the JS heap).
 RSS: the process's resident set after the build (includes Node itself and the data).
 MiniSearch: BM25 over every sentence (Chinese: nodejieba words + character bigrams; English:
 lower-cased words), FAQ score = best sentence. fuse.js: default options over every sentence,

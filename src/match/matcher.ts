@@ -247,7 +247,7 @@ export class KefuMatcher {
   /** Query weights of the features retrieval skipped, by feature id (zero elsewhere). */
   private skipW = new Float64Array();
   /** packCommonFirst's view of the questions, or undefined after a hot update. */
-  private commonFirst?: { feats: Int32Array; weights: Float32Array; dfs: Int32Array; dfAt: Int32Array };
+  private commonFirst?: { feats: Int32Array; weights: Float32Array; dfs: Int32Array };
   /** Scratch: the questions a query's postings touched. */
   private touchedBuf = new Int32Array();
   /** The current question's weights by feature id (cleared after each question). */
@@ -607,10 +607,10 @@ export class KefuMatcher {
   }
 
   /**
-   * Each question's features again, most common first, with their df at this moment. The
-   * features retrieval skips are the query's most common ones, so their rescoring stops at
-   * the first feature rarer than all of them: a short prefix instead of the whole question,
-   * and fewer cache lines pulled per candidate.
+   * Each question's features again, most common first, with their df: rescoring the
+   * features retrieval skipped stops at the first one rarer than all of them, a short prefix
+   * instead of the whole question. Every df change (a hot update, appendFlat) drops it until
+   * the next full build, so its dfs are always the current ones.
    */
   private *packCommonFirst(): Steps<void> {
     const { offset } = this.flat;
@@ -634,7 +634,7 @@ export class KefuMatcher {
       }
       if ((d & 1023) === 1023) yield;
     }
-    this.commonFirst = { feats, weights, dfs, dfAt };
+    this.commonFirst = { feats, weights, dfs };
   }
 
   /** Append new questions into the flat block's spare room (or repack when it is full). */
@@ -1232,16 +1232,16 @@ export class KefuMatcher {
     const top = nTouched > SENTENCE_CANDIDATES ? topByScore(touched, acc, SENTENCE_CANDIDATES, false) : Array.from(touched);
 
     // 2. Exact cosine for those questions, grouped by FAQ: the accumulated part plus the
-    //    common features retrieval skipped (a short sorted list merged with each question's).
-    //    The skipped weights go into a dense table: one branch-free read per feature of a
-    //    candidate beats merging two sorted lists.
+    //    common features retrieval skipped, whose weights go into a dense table (one
+    //    branch-free read per feature of a candidate). The skipped features are the query's
+    //    most common ones, so a candidate's common-first list holds all it shares with them
+    //    before its first feature rarer than the rarest of them (skipped[0]).
     if (this.skipW.length < this.featureKeys.length) this.skipW = new Float64Array(this.featureKeys.length + 1024);
     const skipW = this.skipW;
     const skipped = q.known.slice(processed);
     for (const f of skipped) skipW[f] = q.weights.get(f)!;
     const common = this.commonFirst;
-    let cutoff = common && skipped.length > 0 ? Infinity : 0;
-    for (const f of skipped) if (cutoff > 0) cutoff = Math.min(cutoff, f < common!.dfAt.length ? common!.dfAt[f] : 0);
+    const cutoff = skipped.length > 0 ? this.df(skipped[0]) : 0;
     const bestOf = new Map<number, number>();
     const { feats: F, weights: W, offset, entry: owner } = this.flat;
     for (const d of top) {
@@ -1249,8 +1249,8 @@ export class KefuMatcher {
       const e = owner[d];
       if (e === exclude.entry) continue;
       let dot = acc[d];
-      if (cutoff > 0) {
-        const { feats: CF, weights: CW, dfs: CD } = common!;
+      if (skipped.length > 0 && common) {
+        const { feats: CF, weights: CW, dfs: CD } = common;
         for (let i = offset[d], end = offset[d + 1]; i < end && CD[i] >= cutoff; i++) dot += skipW[CF[i]] * CW[i];
       } else if (skipped.length > 0) for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skipW[F[i]] * W[i];
       const cos = q.analysis.pinyinOnly ? Math.min(1, dot / this.pinyinNorm[d]) : dot;

@@ -2,7 +2,8 @@
  * kefu for browsers and bundlers: web standards only (no Node built-ins, no native code).
  * Segmentation uses Intl.Segmenter plus the KB's vocabulary.
  */
-import { createMatcherFromInput, type KnowledgeBaseInput } from './core/create-matcher.js';
+import { createMatcherFromInput } from './create.js';
+import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { KefuBot, type KefuBotOptions } from './bot/bot.js';
 

@@ -2,7 +2,8 @@
  * kefu for Node: everything in the browser entry, plus knowledge bases read from disk and
  * nodejieba segmentation (loaded lazily, once per process: ~1–2 s on first use).
  */
-import { createMatcherFromInput, type KnowledgeBaseInput } from './core/create-matcher.js';
+import { createMatcherFromInput } from './create.js';
+import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
 import { loadKnowledgeBase } from './node/load-kb.js';
@@ -13,8 +14,8 @@ export { loadKnowledgeBase, readKnowledgeBase } from './node/load-kb.js';
 export type { ReadKbResult } from './node/load-kb.js';
 export { loadSegmenter, loadSegmenterSync, JiebaSegmenter } from './node/jieba-segmenter.js';
 export { JsonlLearningStore } from './node/learning-file-store.js';
-export { approveLearningItem } from './node/learn-review.js';
-export type { KefuApproval } from './node/learn-review.js';
+export { approveLearningItem } from './cli/tools/learn-review.js';
+export type { KefuApproval } from './cli/tools/learn-review.js';
 export { addFaq, addSimilarQuestions, writeFileAtomic, withFileLock } from './node/kb-writer.js';
 export type { SegmenterChoice, SegmenterInfo } from './node/jieba-segmenter.js';
 

@@ -6,8 +6,8 @@ export type { KefuFaq, KnowledgeBase, KbFileInput, FaqInput, FaqPriority, KefuCa
 export { parseKbFile, validateKbObject } from './kb/parse.js';
 export type { ParsedKbFile, ParseKbOptions } from './kb/parse.js';
 export { compileKnowledgeBase } from './kb/compile.js';
-export { knowledgeBaseFromObject } from './core/create-matcher.js';
-export type { KnowledgeBaseInput } from './core/create-matcher.js';
+export { knowledgeBaseFromObject } from './kb/from-object.js';
+export type { KnowledgeBaseInput } from './kb/from-object.js';
 export { KefuMatcher, ABLATIONS, DEFAULT_THRESHOLDS } from './match/matcher.js';
 export type { KefuMatch, KefuCandidate, KefuMatcherOptions, KefuThresholds, KefuAblation, KefuMatchExplanation, SerializedIndex } from './match/matcher.js';
 export { normalize } from './text/normalize.js';

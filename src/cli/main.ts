@@ -11,14 +11,14 @@ import { KefuBot, type KefuReply } from '../bot/bot.js';
 import { KefuError, KefuKnowledgeBaseError, formatProblem } from '../errors.js';
 import { knowledgeBaseJsonSchema } from '../kb/schema.js';
 import type { KefuMatcher } from '../match/matcher.js';
-import { casePasses, loadCaseFiles, outcomeOf } from '../node/cases.js';
+import { casePasses, loadCaseFiles, outcomeOf } from './tools/cases.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
 import { approveLearningItem, createMatcher, JsonlLearningStore, KefuLearner, type KefuApproval } from '../index.js';
 import type { KefuRedis } from '../redis/index.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
-import { renderEvalReport, sweepThresholds } from '../node/eval-report.js';
+import { renderEvalReport, sweepThresholds } from './tools/eval-report.js';
 
 class UsageError extends Error {}
 
@@ -439,7 +439,7 @@ async function review(learner: KefuLearner, action: string, kb: string, id: stri
 async function importSheet(file: string, values: Record<string, unknown>): Promise<number> {
   const out = values.out as string | undefined;
   if (!out) throw new UsageError(`--out <dir> is required\n\n${HELP.import}`);
-  const { readSpreadsheet, importToKbFiles } = await import('../node/spreadsheet.js');
+  const { readSpreadsheet, importToKbFiles } = await import('./tools/spreadsheet.js');
   const { faqs, problems } = await readSpreadsheet(file);
   for (const p of problems) console.error(formatProblem(p));
   if (problems.some((p) => p.severity === 'error')) {
@@ -454,7 +454,7 @@ async function importSheet(file: string, values: Record<string, unknown>): Promi
 async function exportSheet(kb: string, values: Record<string, unknown>): Promise<number> {
   const out = values.out as string | undefined;
   if (!out) throw new UsageError(`--out <file.csv|file.xlsx> is required\n\n${HELP.export}`);
-  const { writeSpreadsheet } = await import('../node/spreadsheet.js');
+  const { writeSpreadsheet } = await import('./tools/spreadsheet.js');
   const { kb: data, problems } = await readKnowledgeBase(kb);
   if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
   await writeSpreadsheet(data, out);

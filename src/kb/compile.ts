@@ -4,7 +4,7 @@
  * categories and patterns that do not compile.
  */
 import type { KefuProblem } from '../errors.js';
-import { compilePattern, PatternSyntaxError } from '../match/patterns.js';
+import { compilePattern, PatternSyntaxError } from './patterns.js';
 import { normalize } from '../text/normalize.js';
 import { SynonymTable } from '../text/synonyms.js';
 import type { ParsedKbFile } from './parse.js';

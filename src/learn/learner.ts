@@ -5,7 +5,7 @@
  * items live is a `KefuLearningStore` (in memory by default; a JSON Lines file in Node).
  *
  * Approving a group writes it into the KB files and updates the running index
- * (src/node/learn-review.ts).
+ * (src/cli/tools/learn-review.ts).
  */
 import EventEmitter from 'eventemitter3';
 import { KefuError } from '../errors.js';

@@ -32,8 +32,8 @@ import {
   type SparseVector,
 } from './index-data.js';
 import { SoftmaxClassifier, type SoftmaxClassifierData } from './classifier.js';
-import { loadPosition } from './kb-order.js';
-import { compilePattern, matchPattern, type CompiledPattern } from './patterns.js';
+import { loadPosition } from '../kb/order.js';
+import { compilePattern, matchPattern, type CompiledPattern } from '../kb/patterns.js';
 import { runSliced, runSync, type Steps } from './steps.js';
 
 /** Parts of the matcher that can be switched off, to measure what each one brings. */
@@ -804,7 +804,7 @@ export class KefuMatcher {
 
   /**
    * The KB as loading the updated files gives it: FAQs added since the last build move to
-   * where their file puts them (see kb-order.ts); every FAQ is copied, so hot updates made
+   * where their file puts them (see kb/order.ts); every FAQ is copied, so hot updates made
    * during the rebuild do not reach into it.
    */
   private kbForRebuild(): KnowledgeBase {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { approveLearningItem, createMatcher, KefuBot, KefuLearner, KefuMatcher, type KefuMatch } from '../../src/index';
-import { loadPosition } from '../../src/match/kb-order';
+import { loadPosition } from '../../src/kb/order';
 import type { KefuFaq } from '../../src/kb/schema';
 import { repoRoot, sampleKb } from '../helpers';
 

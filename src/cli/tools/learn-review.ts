@@ -3,12 +3,12 @@
  * an existing FAQ (written into the file that defines it) or as a new FAQ (into a file you
  * choose). Node only.
  */
-import { KefuError } from '../errors.js';
-import type { KefuLearner, KefuLearningItem } from '../learn/learner.js';
-import type { KefuMatcher } from '../match/matcher.js';
-import { applyKbChange, type KefuKbChange } from '../learn/kb-change.js';
-import { addFaq, addSimilarQuestions } from './kb-writer.js';
-import { readKnowledgeBase } from './load-kb.js';
+import { KefuError } from '../../errors.js';
+import type { KefuLearner, KefuLearningItem } from '../../learn/learner.js';
+import type { KefuMatcher } from '../../match/matcher.js';
+import { applyKbChange, type KefuKbChange } from '../../learn/kb-change.js';
+import { addFaq, addSimilarQuestions } from '../../node/kb-writer.js';
+import { readKnowledgeBase } from '../../node/load-kb.js';
 
 export type KefuApproval = { faqId: string } | { newFaq: { id: string; answer: string; category?: string }; file: string };
 

@@ -1,8 +1,7 @@
 import { KefuKnowledgeBaseError } from '../errors.js';
-import { compileKnowledgeBase } from '../kb/compile.js';
-import { validateKbObject } from '../kb/parse.js';
-import type { KbFileInput, KnowledgeBase } from '../kb/schema.js';
-import { KefuMatcher, type KefuMatcherOptions, type SerializedIndex } from '../match/matcher.js';
+import { compileKnowledgeBase } from './compile.js';
+import { validateKbObject } from './parse.js';
+import type { KbFileInput, KnowledgeBase } from './schema.js';
 
 /** A knowledge base given in memory: the parsed shape of a KB file, or a loaded KnowledgeBase. */
 export type KnowledgeBaseInput = KbFileInput | KnowledgeBase;
@@ -21,16 +20,10 @@ export function knowledgeBaseFromObject(input: KnowledgeBaseInput, name = '<obje
   const { kb, problems } = compileKnowledgeBase([validateKbObject(plain, name)]);
   if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
   // FAQs loaded from files keep where they came from: lint locations, and where a matcher's
-  // consolidating rebuild puts FAQs added while it runs (src/match/kb-order.ts).
+  // consolidating rebuild puts FAQs added while it runs (src/kb/order.ts).
   const sources = new Map((raw.faqs ?? []).filter((f) => f.source).map((f) => [f.id, f.source]));
   for (const faq of kb.faqs) if (sources.has(faq.id)) faq.source = sources.get(faq.id);
   return kb;
-}
-
-/** Build a matcher from an in-memory KB or restore one from a saved index (browser-safe). */
-export function createMatcherFromInput(input: KnowledgeBaseInput | SerializedIndex, options: KefuMatcherOptions = {}): KefuMatcher {
-  if ((input as SerializedIndex).format === 'kefu-index') return KefuMatcher.fromJSON(input, options);
-  return KefuMatcher.build(knowledgeBaseFromObject(input as KnowledgeBaseInput), options);
 }
 
 function pick<T extends object>(o: T, keys: string[]): Partial<T> {

@@ -6,7 +6,7 @@
  * and each file's FAQs in file order; the writer (src/node/kb-writer.ts) appends a new FAQ
  * at the end of its file. Browser-safe: paths are compared as strings.
  */
-import type { KefuFaq } from '../kb/schema.js';
+import type { KefuFaq } from './schema.js';
 
 /** Slashes only, no `./` segments or doubled slashes. */
 function cleanPath(file: string): string {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMatcher, type KefuMatch, type KefuMatcher } from '../../src/index';
-import { loadCaseFiles, type KefuTestCase } from '../../src/node/cases';
-import { EVAL_SERIES, escapeHtml, formatThreshold, renderEvalReport, sweepThresholds, thresholdsYaml, type EvalSweep } from '../../src/node/eval-report';
+import { loadCaseFiles, type KefuTestCase } from '../../src/cli/tools/cases';
+import { EVAL_SERIES, escapeHtml, formatThreshold, renderEvalReport, sweepThresholds, thresholdsYaml, type EvalSweep } from '../../src/cli/tools/eval-report';
 
 const root = path.resolve(__dirname, '../..');
 const XSS = '<script>alert(1)</script>';

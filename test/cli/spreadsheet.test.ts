@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { loadKnowledgeBase, readKnowledgeBase, KefuError, type KefuFaq, type KnowledgeBase, type FaqInput, type KefuProblem } from '../../src/index';
-import { readSpreadsheet, writeSpreadsheet, importToKbFiles, parseCsv } from '../../src/node/spreadsheet';
+import { readSpreadsheet, writeSpreadsheet, importToKbFiles, parseCsv } from '../../src/cli/tools/spreadsheet';
 
 const sampleKbDir = path.resolve(__dirname, '../../knowledge-base');
 const fixtures = path.resolve(__dirname, '../fixtures/spreadsheet');

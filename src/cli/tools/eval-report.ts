@@ -7,7 +7,7 @@
  * `threshold` overrides and the matcher's "two FAQs score about the same → clarify" rule
  * are not replayed, so accuracy here can differ slightly from `kefu test`.
  */
-import type { KefuMatcher, KefuThresholds } from '../match/matcher.js';
+import type { KefuMatcher, KefuThresholds } from '../../match/matcher.js';
 import type { KefuTestCase } from './cases.js';
 
 /** Outcome counts at one threshold, over the swept cases (in scope + out of scope). */

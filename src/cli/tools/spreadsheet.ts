@@ -19,9 +19,9 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isNode, isSeq } from 'yaml';
-import { KefuError, type KefuProblem, type KefuProblemCode } from '../errors.js';
-import { closest } from '../kb/parse.js';
-import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../kb/schema.js';
+import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.js';
+import { closest } from '../../kb/parse.js';
+import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
 
 type ExcelJsModule = typeof import('exceljs');
 type CellValue = import('exceljs').CellValue;

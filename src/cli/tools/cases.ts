@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { KefuReply } from '../bot/bot.js';
-import { KefuKnowledgeBaseError, type KefuProblem } from '../errors.js';
+import type { KefuReply } from '../../bot/bot.js';
+import { KefuKnowledgeBaseError, type KefuProblem } from '../../errors.js';
 import { parseDocument } from 'yaml';
 
 const CaseSchema = z.strictObject({

@@ -20,7 +20,7 @@ import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isNode, isSeq } from 'yaml';
 import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.js';
-import { closest } from '../../kb/parse.js';
+import { closest } from '../../did-you-mean.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
 
 type ExcelJsModule = typeof import('exceljs');

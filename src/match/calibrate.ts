@@ -52,7 +52,7 @@ export function sigmoid(z: number): number {
 
 export function predict(model: CalibrationModel, x: Signals): number {
   let z = model.bias;
-  for (let i = 0; i < x.length; i++) z += model.weights[i] * x[i];
+  for (let i = 0; i < x.length; i++) z += (model.weights[i] ?? 0) * x[i]; // signals of newer scorers: 0 until fitted
   return sigmoid(z);
 }
 

@@ -8,7 +8,7 @@
  * Invariant: `weights[e]` is sorted by feature id; FAQs never seen in training have none
  * and score 0.
  */
-import { searchSorted, type SparseVector } from './index-data.js';
+import { searchSorted, type SparseVector } from './index/vectors.js';
 import { runSync, type Steps } from './steps.js';
 
 export interface ClassifierTrainingSet {

@@ -109,7 +109,7 @@ describe('hot update of a running bot', () => {
     const matcher = await createMatcher(sampleKb, { consolidateMs: false });
     matcher.addFaq({ id: 'used-phones', question: '你们卖不卖二手手机', similar: ['有二手手机卖吗'], answer: '本店只销售全新正品。' });
     expect(matcher.match('卖二手手机吗').id).toBe('used-phones');
-    const segmenter = (matcher as unknown as { extractor: { segmenter: never } }).extractor.segmenter;
+    const segmenter = (matcher.engine.extractor as unknown as { segmenter: never }).segmenter;
     const reloaded = KefuMatcher.fromJSON(JSON.parse(JSON.stringify(matcher.toJSON())), { segmenter });
     for (const q of ['卖二手手机吗', '怎么退货', '运费']) expect(reloaded.match(q)).toEqual(matcher.match(q));
     expect(() => matcher.addFaq({ id: 'used-phones', question: 'x', similar: [], answer: 'y' })).toThrow('kefu: FAQ "used-phones" is already in this index');

@@ -174,5 +174,5 @@ describe('ablation', () => {
 
 /** fromJSON with the same segmenter as the original (nodejieba in Node). */
 function createMatcherLike(saved: unknown): KefuMatcher {
-  return KefuMatcher.fromJSON(saved, { segmenter: (matcher as unknown as { extractor: { segmenter: never } }).extractor.segmenter });
+  return KefuMatcher.fromJSON(saved, { segmenter: (matcher.engine.extractor as unknown as { segmenter: never }).segmenter });
 }

@@ -9,7 +9,7 @@
  *   ascending, with the same weight as in that question's vector; questions added to a
  *   running index later sit in the matcher's delta postings, and df counts both.
  */
-import type { FeatureFamily } from '../text/features.js';
+import type { FeatureFamily } from '../../text/features.js';
 
 export interface SparseVector {
   feats: Int32Array;

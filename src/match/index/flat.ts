@@ -1,0 +1,93 @@
+/** The question vectors packed into contiguous blocks, and the common-first copy retrieval rescoring reads. */
+import type { Steps } from '../steps.js';
+import { df, type SearchIndex } from './postings.js';
+import type { SparseVector } from './vectors.js';
+
+/**
+ * All question vectors in two contiguous blocks (each question a view into them): scoring
+ * candidates then walks memory in order instead of chasing 20,000 small buffers.
+ */
+export function packFlat(index: SearchIndex): void {
+  const sentences = index.sentences;
+  const total = sentences.reduce((n, s) => n + s.feats.length, 0);
+  // Spare room so that questions added to a running index usually fit without a copy.
+  const capacity = Math.ceil(total * 1.1) + 4096;
+  const feats = new Int32Array(capacity);
+  const weights = new Float32Array(capacity);
+  const offset = new Int32Array(sentences.length + 1);
+  let at = 0;
+  sentences.forEach((s, i) => {
+    feats.set(s.feats, at);
+    weights.set(s.weights, at);
+    s.feats = feats.subarray(at, at + s.feats.length);
+    s.weights = weights.subarray(at, at + s.weights.length);
+    at += s.feats.length;
+    offset[i + 1] = at;
+  });
+  index.flat = { feats, weights, offset, entry: Int32Array.from(sentences, (s) => s.entry) };
+}
+
+/**
+ * Each question's features again, most common first, with their df: rescoring the
+ * features retrieval skipped stops at the first one rarer than all of them, a short prefix
+ * instead of the whole question. Every df change (a hot update, appendFlat) drops it until
+ * the next full build, so its dfs are always the current ones.
+ */
+export function* packCommonFirst(index: SearchIndex, featureCount: number): Steps<void> {
+  const { offset } = index.flat;
+  const n = index.sentences.length;
+  const dfAt = new Int32Array(featureCount);
+  for (let f = 0; f < dfAt.length; f++) dfAt[f] = df(index, f);
+  const total = offset[n];
+  const feats = new Int32Array(total);
+  const weights = new Float32Array(total);
+  const dfs = new Int32Array(total);
+  const order: number[] = [];
+  for (let d = 0; d < n; d++) {
+    const v = index.sentences[d];
+    order.length = v.feats.length;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => dfAt[v.feats[b]] - dfAt[v.feats[a]] || a - b);
+    for (let i = 0, at = offset[d]; i < order.length; i++, at++) {
+      feats[at] = v.feats[order[i]];
+      weights[at] = v.weights[order[i]];
+      dfs[at] = dfAt[feats[at]];
+    }
+    if ((d & 1023) === 1023) yield;
+  }
+  index.commonFirst = { feats, weights, dfs };
+}
+
+/** Append new questions into the flat block's spare room (or repack when it is full). */
+export function appendFlat(index: SearchIndex, first: number): void {
+  index.commonFirst = undefined; // until the next full build (consolidation) packs it again
+  const added = index.sentences.slice(first);
+  const need = added.reduce((n, s) => n + s.feats.length, 0);
+  const flat = index.flat;
+  let at = flat.offset[first];
+  if (at + need > flat.feats.length) return packFlat(index);
+  const offset = new Int32Array(index.sentences.length + 1);
+  offset.set(flat.offset);
+  const entry = new Int32Array(index.sentences.length);
+  entry.set(flat.entry);
+  added.forEach((s, k) => {
+    flat.feats.set(s.feats, at);
+    flat.weights.set(s.weights, at);
+    s.feats = flat.feats.subarray(at, at + s.feats.length);
+    s.weights = flat.weights.subarray(at, at + s.weights.length);
+    at += s.feats.length;
+    offset[first + k + 1] = at;
+    entry[first + k] = s.entry;
+  });
+  index.flat = { ...flat, offset, entry };
+}
+
+/** Share of a question's squared norm in pinyin features (square-rooted; 1 when it has none). */
+export function pinyinNormOf(keys: readonly string[], s: SparseVector): number {
+  let sq = 0;
+  for (let i = 0; i < s.feats.length; i++) {
+    const fam = keys[s.feats[i]][0];
+    if (fam === 'p' || fam === 'q') sq += s.weights[i] * s.weights[i];
+  }
+  return Math.sqrt(sq) || 1;
+}

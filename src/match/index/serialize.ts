@@ -1,0 +1,86 @@
+/** Saving an engine as JSON and restoring it (`kefu build`, `matcher.toJSON()`). */
+import { KefuError } from '../../errors.js';
+import type { KnowledgeBase } from '../../kb/schema.js';
+import type { CalibrationModel } from '../calibrate.js';
+import { SoftmaxClassifier, type SoftmaxClassifierData } from '../classifier.js';
+import type { Engine } from '../engine.js';
+import { definedOnly, newEngine } from '../build/engine-setup.js';
+import { install } from '../build/build.js';
+import type { KefuMatcherOptions, KefuThresholds } from '../options.js';
+import { setIdf } from './features.js';
+import { df } from './postings.js';
+
+const INDEX_FORMAT = 'kefu-index';
+/**
+ * Raised whenever a saved index would answer differently from a fresh build of the same KB:
+ * the index stores features, and a question is analysed by the running code. 2: colloquial
+ * spellings read as standard ones, long numbers dropped, English skip-bigrams, letter
+ * trigrams at full weight.
+ */
+const INDEX_VERSION = 2;
+
+export interface SerializedIndex {
+  format: typeof INDEX_FORMAT;
+  version: number;
+  segmenter: string;
+  kb: KnowledgeBase;
+  thresholds: KefuThresholds;
+  /** The thresholds given (by the KB or the options) rather than fitted: a rebuild fits the others again. */
+  explicitThresholds?: Partial<KefuThresholds>;
+  ablate: string[];
+  features: string[];
+  df: number[];
+  /** IDF as used (it stays as built when questions are added to a running index). */
+  idf?: number[];
+  /** [entry index, text, feature ids, weights] */
+  sentences: [number, string, number[], number[]][];
+  model: CalibrationModel;
+  classifier?: SoftmaxClassifierData;
+}
+
+export function isSerializedIndex(x: unknown): x is SerializedIndex {
+  return (x as SerializedIndex | undefined)?.format === INDEX_FORMAT;
+}
+
+export function engineFromJSON(data: unknown, options: Omit<KefuMatcherOptions, 'ablate'>): Engine {
+  const d = data as SerializedIndex;
+  if (!d || d.format !== INDEX_FORMAT) throw new KefuError('bad-index', 'kefu: not a kefu index (expected the output of `kefu build` or matcher.toJSON())');
+  if (d.version !== INDEX_VERSION) throw new KefuError('bad-index', `kefu: index version ${String(d.version)} is not supported by this kefu (it reads version ${INDEX_VERSION}); rebuild it with \`kefu build\``);
+  const engine = newEngine(d.kb, { ...options, ablate: d.ablate, thresholds: { ...d.thresholds, ...definedOnly(options.thresholds ?? {}) } });
+  // A rebuild fits again what the original build fitted (an index without the field keeps all its thresholds).
+  if (d.explicitThresholds) engine.settings.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
+  const fs = engine.features;
+  d.features.forEach((k, i) => {
+    fs.ids.set(k, i);
+    fs.keys.push(k);
+  });
+  setIdf(fs, d.df, d.sentences.length);
+  if (d.idf) fs.idf = Float64Array.from(d.idf);
+  install(
+    engine,
+    d.sentences.map(([entry, text, feats, weights]) => ({ entry, text, feats: Int32Array.from(feats), weights: Float32Array.from(weights) })),
+  );
+  engine.model = d.model;
+  if (d.classifier) engine.softmax = SoftmaxClassifier.fromJSON(d.classifier);
+  return engine;
+}
+
+export function engineToJSON(engine: Engine): SerializedIndex {
+  const { features: fs, index, kb, settings } = engine;
+  return {
+    format: INDEX_FORMAT,
+    version: INDEX_VERSION,
+    segmenter: settings.segmenterName,
+    // Where each FAQ was read from is local file metadata, not part of the index.
+    kb: { ...kb, faqs: kb.faqs.map(({ source: _source, ...faq }) => faq) },
+    thresholds: engine.thresholds,
+    explicitThresholds: { ...definedOnly(kb.thresholds), ...definedOnly(settings.buildOptions.thresholds ?? {}) },
+    ablate: [...settings.ablate],
+    features: fs.keys,
+    df: Array.from({ length: fs.keys.length }, (_, f) => df(index, f)),
+    idf: Array.from(fs.idf),
+    sentences: index.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
+    model: engine.model,
+    classifier: engine.softmax?.toJSON(),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * One question through the whole pipeline: vector, retrieval, the scorers stage by stage
+ * (scorers/list.ts), ranking; then the same for a typo-corrected reading, kept if the KB
+ * agrees with it better.
+ */
+import type { TextAnalysis } from '../../text/features.js';
+import { enabled, type Engine } from '../engine.js';
+import { isExcluding } from '../index/postings.js';
+import { TUNING } from '../options.js';
+import type { Scorer, ScorerInput, Stage } from '../scorers/scorer.js';
+import { SCORERS } from '../scorers/list.js';
+import type { Candidate, Exclude, QueryVector, Ranked } from '../types.js';
+import { queryVector } from './query.js';
+import { correctHomophones, readPinyinWords } from './reread.js';
+import { retrieve } from './retrieve.js';
+import { scratchFor } from './scratch.js';
+
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.entry - b.entry;
+
+/** Score a question (its analysis), with the homophone / pinyin re-reading. */
+export function rank(engine: Engine, analysis: TextAnalysis, exclude: Exclude = {}, prepared?: ReadonlyMap<string, unknown>): Ranked {
+  const plain = rankVector(engine, analysis, exclude, prepared);
+  if (!enabled(engine, 'homophones')) return plain;
+  const fs = engine.features;
+  const fixed = correctHomophones(fs, engine.index, readPinyinWords(fs, engine.index, analysis, engine.settings.asciiPinyin), isExcluding(exclude) ? exclude : undefined);
+  if (fixed === analysis.normalized) return plain;
+  const corrected = rankVector(engine, engine.extractor.analyze(fixed), exclude, prepared);
+  return (corrected.scored[0]?.score ?? 0) > (plain.scored[0]?.score ?? 0) ? corrected : plain;
+}
+
+function rankVector(engine: Engine, analysis: TextAnalysis, exclude: Exclude, prepared?: ReadonlyMap<string, unknown>): Ranked {
+  const scratch = scratchFor(engine.index, engine.features.keys.length);
+  const query = queryVector(engine, analysis, exclude, scratch);
+  const table = scratch.table;
+  table.load(query.weights);
+  try {
+    return { query, scored: rankQuery({ engine, query, table, exclude, prepared }, scratch) };
+  } finally {
+    table.clear();
+  }
+}
+
+function active(engine: Engine, stage: Stage): Scorer[] {
+  return SCORERS.filter((s) => s.stage === stage && (s.always || enabled(engine, s.name)));
+}
+
+function rankQuery(input: ScorerInput, scratch: ReturnType<typeof scratchFor>): Candidate[] {
+  const { engine, query } = input;
+  if (query.weights.size === 0 && !engine.rules.patterns.length) return [];
+  let scored = retrieve(engine, query, input.exclude, scratch);
+  for (const s of active(engine, 'retrieve')) scored = s.score(input, scored) ?? scored;
+  scored.sort(byScore);
+  scored = scored.slice(0, TUNING.entryCandidates);
+
+  const rescorers = active(engine, 'rescore').filter((s) => !s.applies || s.applies(input, scored));
+  if (rescorers.length > 0 && scored.length > 0) {
+    for (const s of rescorers) scored = s.score(input, scored) ?? scored;
+    mix(scored, rescorers);
+    scored.sort(byScore);
+  }
+
+  for (const s of active(engine, 'refine')) {
+    if (s.applies && !s.applies(input, scored)) continue;
+    scored = s.score(input, scored) ?? scored;
+    scored.sort(byScore);
+  }
+  for (const s of active(engine, 'confidence')) scored = s.score(input, scored) ?? scored;
+  return scored;
+}
+
+/**
+ * The ranking score after rescoring: the retrieval score mixed with the classifiers'
+ * posteriors (TUNING.mix with the trained classifier, TUNING.nbWeight without), then each
+ * newer scorer's signal by its own weight.
+ */
+function mix(scored: Candidate[], ran: readonly Scorer[]): void {
+  const names = new Set(ran.map((s) => s.name));
+  if (names.has('classifier')) {
+    if (names.has('trained')) {
+      const [a, b, t] = TUNING.mix;
+      for (const c of scored) c.score = a * c.score + b * c.classifier + t * c.trained;
+    } else for (const c of scored) c.score = (1 - TUNING.nbWeight) * c.score + TUNING.nbWeight * c.classifier;
+  }
+  for (const s of ran) {
+    if (s.weight === undefined) continue;
+    const w = s.weight;
+    for (const c of scored) c.score = (1 - w) * c.score + w * (c.more?.[s.name] ?? 0);
+  }
+}
+
+export type { QueryVector };

@@ -1,0 +1,39 @@
+/**
+ * One calibrated confidence per candidate: the logistic model (calibrate.ts) over the
+ * candidate's signals. Ablating it keeps the default model instead of fitting one (build/).
+ */
+import { predict, type CalibrationModel, type Signals } from '../calibrate.js';
+import type { Candidate } from '../types.js';
+import type { Scorer } from './scorer.js';
+
+/** The signal vector of candidate i of a ranked list (see SIGNALS in calibrate.ts). */
+export function signalsOf(scored: readonly Candidate[], i: number, coverage: number, length: number): Signals {
+  const c = scored[i];
+  const other = i === 0 ? (scored[1]?.score ?? 0) : scored[0].score;
+  const x = [c.score, c.best, c.classifier, c.trained, c.score - other, coverage, c.pattern, c.keyword, c.fuzzy, length];
+  if (c.more) for (const k of Object.keys(c.more).sort()) x.push(c.more[k]);
+  return x;
+}
+
+/**
+ * Confidences of a list ranked by score, made non-increasing down the list (the model is
+ * fitted on the first candidate, whose margin is positive; lower ones only borrow it).
+ */
+export function calibrate(model: CalibrationModel, scored: Candidate[], coverage: number, compactLength: number): void {
+  const length = Math.log1p(compactLength);
+  for (let i = 0; i < scored.length; i++) {
+    const c = scored[i];
+    c.signals = signalsOf(scored, i, coverage, length);
+    c.p = predict(model, c.signals);
+  }
+  for (let i = 1; i < scored.length; i++) scored[i].p = Math.min(scored[i].p!, scored[i - 1].p!);
+}
+
+export const calibrationScorer: Scorer<'calibration'> = {
+  name: 'calibration',
+  stage: 'confidence',
+  always: true,
+  score({ engine, query }, scored) {
+    calibrate(engine.model, scored, query.coverage, query.analysis.compact.length);
+  },
+};

@@ -3,6 +3,7 @@
  * object for what a user may set, one TUNING table for what only measurement should change
  * (each with the reason it has its value). Browser-safe.
  */
+import { closest, rejectUnknownKeys } from '../did-you-mean.js';
 import { KefuError } from '../errors.js';
 import type { KefuSegmenter } from '../text/segmenter.js';
 
@@ -157,43 +158,18 @@ export const TUNING = Object.freeze({
 export type KefuTuning = typeof TUNING;
 
 /**
- * Check an options object: unknown keys (a typo such as `maxCandiates`) and out-of-range
- * values are a KefuError naming the key, with the closest known key when there is one.
+ * Check an options object: unknown keys (a typo such as `maxCandiates`), unknown ablations
+ * and out-of-range values are a KefuError naming the key, with the closest known name.
  */
-export function checkMatcherOptions(options: object, known: readonly string[], ablations: readonly string[]): void {
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || (MATCHER_OPTION_KEYS as readonly string[]).includes(key)) continue;
-    const near = didYouMean(key, MATCHER_OPTION_KEYS);
-    throw new KefuError('bad-option', `kefu: unknown matcher option "${key}"${near ? `; did you mean "${near}"?` : ''} (known: ${MATCHER_OPTION_KEYS.join(', ')})`);
-  }
+export function checkMatcherOptions(options: object, ablations: readonly string[]): void {
+  rejectUnknownKeys(options, MATCHER_OPTION_KEYS, 'matcher');
   const o = options as KefuMatcherOptions;
   for (const a of o.ablate ?? []) {
     if (!ablations.includes(a)) {
-      const near = didYouMean(a, ablations);
-      throw new KefuError('bad-option', `kefu: unknown ablation "${a}"${near ? `; did you mean "${near}"?` : ''}; known: ${known.join(', ')}`);
+      const near = closest(a, ablations);
+      throw new KefuError('bad-option', `kefu: unknown ablation "${a}"${near ? ` (did you mean "${near}"?)` : ''}; known: ${ablations.join(', ')}`);
     }
   }
   if (o.outOfScopeShare !== undefined && !(o.outOfScopeShare > 0 && o.outOfScopeShare < 1)) throw new KefuError('bad-option', `kefu: outOfScopeShare must be between 0 and 1 (exclusive), not ${o.outOfScopeShare}`);
   if (o.consolidateMs !== undefined && o.consolidateMs !== false && !(o.consolidateMs >= 0)) throw new KefuError('bad-option', `kefu: consolidateMs must be a number of milliseconds (0 or more) or false, not ${String(o.consolidateMs)}`);
-}
-
-/** The known word closest to `word` (edit distance at most a third of its length), if any. */
-export function didYouMean(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(word.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(word.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }

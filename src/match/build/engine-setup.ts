@@ -14,7 +14,7 @@ import { ABLATIONS } from '../scorers/list.js';
 import { compileRules } from '../scorers/rules.js';
 
 export function newEngine(kb: KnowledgeBase, options: KefuMatcherOptions): Engine {
-  checkMatcherOptions(options, ABLATIONS, ABLATIONS);
+  checkMatcherOptions(options, ABLATIONS);
   const ablate = new Set<string>(options.ablate ?? []);
   const explicitThresholds = { ...definedOnly(kb.thresholds), ...definedOnly(options.thresholds ?? {}) };
   const thresholds = { ...DEFAULT_THRESHOLDS, ...explicitThresholds };

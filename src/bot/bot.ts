@@ -13,6 +13,7 @@ import EventEmitter from 'eventemitter3';
 import { errorMessage, KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
+import { clarifyOffers } from '../match/decide.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
 import { StatsRecorder, type KefuStats } from './stats.js';
 import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
@@ -273,7 +274,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     s.failures++;
     if (this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
     if (m.type === 'clarify') {
-      const offered = m.candidates.filter((c, i) => i === 0 || c.confidence >= this.matcher.thresholds.clarify / 2);
+      const offered = clarifyOffers(m.candidates, this.matcher.thresholds);
       s.offered = offered.map((c) => c.id);
       const list = offered.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
       return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');

@@ -473,6 +473,7 @@ async function evaluate(kb: string, caseFiles: string[], values: Record<string, 
   const r = sweep.recommended;
   const c = sweep.current;
   console.log(`✓ ${out}: ${cases.length} cases; accuracy ${c.accuracy.toFixed(3)} at the current thresholds (answer ${c.thresholds.answer}), ${r.accuracy.toFixed(3)} at the recommended answer ${r.thresholds.answer}, clarify ${r.thresholds.clarify}`);
+  console.log(`  as kefu test judges them (clarify and fallback told apart; handoff cases left to kefu test): ${c.judged.passed}/${c.judged.cases} (${c.judged.accuracy.toFixed(3)})`);
   return 0;
 }
 

@@ -55,3 +55,11 @@ export function decide(input: DecisionInput, thresholds: KefuThresholds): Decisi
   if (p1 >= clarify) return 'clarify';
   return 'fallback';
 }
+
+/**
+ * The candidates a "did you mean" offers: the first, and those whose confidence is at least
+ * half the clarify threshold (lower ones are noise next to it).
+ */
+export function clarifyOffers<C extends { confidence: number }>(candidates: readonly C[], thresholds: KefuThresholds): C[] {
+  return candidates.filter((c, i) => i === 0 || c.confidence >= thresholds.clarify * TUNING.offerMinClarifyShare);
+}

@@ -132,6 +132,8 @@ export const TUNING = Object.freeze({
   closePRatio: 0.8,
   /** A close runner-up counts only when its confidence is at least this share of the clarify threshold. */
   closeMinClarifyShare: 0.5,
+  /** A "did you mean" offers, besides the first, the candidates at least this share of the clarify threshold. */
+  offerMinClarifyShare: 0.5,
   /** A bare keyword (this many tokens at most)… */
   bareMaxTokens: 2,
   /** …of at most this many characters, found in several FAQs, is ambiguous however the classifiers vote. */

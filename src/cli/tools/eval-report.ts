@@ -2,11 +2,12 @@
  * `kefu eval`: sweep the answer threshold over a set of test cases and write a
  * self-contained HTML report (summary, an inline SVG chart, the worst cases).
  *
- * Every case is matched once; the sweep then replays the decision for each answer
- * threshold t with the clarify band [t/2, t). It models the thresholds only: per-FAQ
- * `threshold` overrides and the matcher's "two FAQs score about the same → clarify" rule
- * are not replayed, so accuracy here can differ slightly from `kefu test`.
+ * Every case is matched once; the sweep then replays the matcher's own decision rule
+ * (match/decide.ts: per-FAQ thresholds, the close-second rule) for each answer threshold t
+ * with the clarify band [t/2, t). At the matcher's thresholds in force it gives exactly the
+ * outcomes `kefu test` sees.
  */
+import { decide as decideRule, type DecisionInput } from '../../match/decide.js';
 import type { KefuMatcher, KefuThresholds } from '../../match/matcher.js';
 import type { KefuTestCase } from './cases.js';
 
@@ -66,7 +67,18 @@ export interface EvalSweep {
   /** Highest accuracy; ties → lowest wrong-answer rate, then the higher threshold. Clarify = answer / 2. */
   recommended: { thresholds: KefuThresholds; accuracy: number; point: EvalPoint };
   /** The matcher's thresholds in force, and how they do on these cases. */
-  current: { thresholds: KefuThresholds; accuracy: number; point: EvalPoint };
+  current: {
+    thresholds: KefuThresholds;
+    accuracy: number;
+    point: EvalPoint;
+    /**
+     * The cases judged as `kefu test` judges them (an FAQ answered with its id, fallback
+     * expected and fallen back, clarify expected and clarified), over every case but the
+     * handoff ones, whose outcome depends on the bot's triggers: with the same rule, the
+     * figure `kefu test` reports on those cases.
+     */
+    judged: { cases: number; passed: number; accuracy: number };
+  };
   summary: {
     /** All cases given, including the clarify and handoff ones the sweep skips. */
     cases: number;
@@ -97,6 +109,8 @@ interface Scored {
   confidence: number;
   right: boolean;
   top3: boolean;
+  /** What the decision rule reads, replayed at each threshold. */
+  input: DecisionInput;
 }
 
 const NON_FAQ = new Set(['clarify', 'fallback', 'handoff']);
@@ -107,7 +121,7 @@ const NON_FAQ = new Set(['clarify', 'fallback', 'handoff']);
  * const sweep = sweepThresholds(matcher, cases);
  * sweep.recommended.thresholds; // { answer: 0.42, clarify: 0.21 }
  */
-export function sweepThresholds(matcher: Pick<KefuMatcher, 'match' | 'thresholds'>, cases: readonly KefuTestCase[], options: EvalSweepOptions = {}): EvalSweep {
+export function sweepThresholds(matcher: Pick<KefuMatcher, 'decisionInput' | 'thresholds'>, cases: readonly KefuTestCase[], options: EvalSweepOptions = {}): EvalSweep {
   const steps = options.steps ?? 100;
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`kefu: steps must be a positive integer, not ${String(steps)}`);
   const keep = options.worst ?? 20;
@@ -115,20 +129,25 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'match' | 'thresholds
   let clarify = 0;
   let handoff = 0;
   const scored: Scored[] = [];
+  const clarifyInputs: DecisionInput[] = [];
   for (const c of cases) {
-    if (c.expect === 'clarify') clarify++;
-    else if (c.expect === 'handoff') handoff++;
+    if (c.expect === 'clarify') {
+      clarify++;
+      clarifyInputs.push(matcher.decisionInput(c.question));
+    } else if (c.expect === 'handoff') handoff++;
     else {
-      const m = matcher.match(c.question);
+      const input = matcher.decisionInput(c.question);
+      const bestId = input.ids[0] ?? null;
       const scope = c.expect === 'fallback' ? 'out' : 'in';
       const inScope = scope === 'in';
       scored.push({
         c,
         scope,
-        bestId: m.id,
-        confidence: m.id === null ? 0 : m.confidence,
-        right: inScope && m.id === c.expect,
-        top3: inScope && m.candidates.slice(0, 3).some((x) => x.id === c.expect),
+        bestId,
+        confidence: bestId === null ? 0 : Math.round(input.candidates[0].p * 1e4) / 1e4,
+        right: inScope && bestId === c.expect,
+        top3: inScope && input.ids.slice(0, 3).includes(c.expect),
+        input,
       });
     }
   }
@@ -148,6 +167,12 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'match' | 'thresholds
   }
   const currentThresholds = { answer: matcher.thresholds.answer, clarify: matcher.thresholds.clarify };
   const currentPoint = evaluate(scored, currentThresholds.answer, currentThresholds.clarify);
+  let passed = clarifyInputs.filter((input) => decideRule(input, currentThresholds) === 'clarify').length;
+  for (const s of scored) {
+    const outcome = decide(s, currentThresholds.answer, currentThresholds.clarify);
+    if (s.scope === 'in' ? outcome === 'answer' && s.right : outcome === 'fallback') passed++;
+  }
+  const judgedCases = scored.length + clarifyInputs.length;
 
   const t = best.threshold;
   const rows: (EvalCaseRow & { severity: number })[] = scored.map((s) => {
@@ -173,7 +198,7 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'match' | 'thresholds
   return {
     points,
     recommended: { thresholds: { answer: t, clarify: best.clarify }, accuracy: best.accuracy, point: best },
-    current: { thresholds: currentThresholds, accuracy: currentPoint.accuracy, point: currentPoint },
+    current: { thresholds: currentThresholds, accuracy: currentPoint.accuracy, point: currentPoint, judged: { cases: judgedCases, passed, accuracy: share(passed, judgedCases) } },
     summary: {
       cases: cases.length,
       inScope: inScope.length,
@@ -188,10 +213,7 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'match' | 'thresholds
 }
 
 function decide(s: Scored, answer: number, clarify: number): 'answer' | 'clarify' | 'fallback' {
-  if (s.bestId === null) return 'fallback';
-  if (s.confidence >= answer) return 'answer';
-  if (s.confidence >= clarify) return 'clarify';
-  return 'fallback';
+  return decideRule(s.input, { answer, clarify });
 }
 
 function evaluate(scored: readonly Scored[], answer: number, clarify: number): EvalPoint {

@@ -3,7 +3,7 @@
 // in ../shared/eval (override with KEFU_EVAL_DIR). Every system runs on the same data in
 // the same run, each (system, set) in its own forked worker process (bench/worker.mjs).
 //
-//   node bench/run.mjs [--sets zh-bq-dev,en-clinc-dev,zh-afqmc-scale]
+//   node bench/run.mjs [--sets zh-bq-dev,en-clinc-dev,zh-afqmc-scale,zh-scale-100k]
 //                      [--systems kefu,nlpjs,minisearch,fuse] [--cap-seconds 120]
 //                      [--limit-queries N] [--out bench/RESULTS.md | -] [--json FILE]
 //                      [--no-ablation] [--seed 1]
@@ -16,7 +16,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALL_SETS, SCALE_SET, SCALE_SIZES, evalDir, repoRoot, setExists, loadSet, subsetSet, orderQueries } from './lib/data.mjs';
+import { ALL_SETS, SCALE_SET, SCALE_SIZES, SET_SYSTEMS, evalDir, repoRoot, setExists, loadSet, subsetSet, orderQueries } from './lib/data.mjs';
 import { summarize, latencySummaryUs, reliabilityBins, expectedCalibrationError } from './metrics.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { SYSTEM_NAMES, LABELS } from './systems/index.mjs';
@@ -348,6 +348,7 @@ async function main() {
     const sizes = setName === SCALE_SET ? SCALE_SIZES : [null];
     for (const size of sizes) {
       for (const system of opts.systems) {
+        if (SET_SYSTEMS[setName] && !SET_SYSTEMS[setName].includes(system)) continue;
         runs.push(await runJob({ ...base, setName, size, system, options: {} }, opts));
       }
     }

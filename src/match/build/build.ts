@@ -6,9 +6,10 @@
 import type { KnowledgeBase } from '../../kb/schema.js';
 import { normalize } from '../../text/normalize.js';
 import { enabled, type Engine } from '../engine.js';
-import { rawWeight, setIdf, setNbFeatures } from '../index/features.js';
+import { rawWeight, setIdf, setNbFeatures, type FeatureSpace } from '../index/features.js';
 import { packCommonFirst, packFlat, pinyinNormOf } from '../index/flat.js';
-import { toUnitVector, buildPostings, type IndexedSentence } from '../index/vectors.js';
+import type { Flat } from '../index/postings.js';
+import { buildPostings, type IndexedSentence } from '../index/vectors.js';
 import type { KefuMatcherOptions } from '../options.js';
 import { nbCounts } from '../scorers/naive-bayes.js';
 import { runSync, type Steps } from '../steps.js';
@@ -20,46 +21,39 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
   const engine = newEngine(kb, options);
   const fs = engine.features;
   yield;
-  const analyses: Map<string, number>[] = [];
+  // Each question's (feature id, tf) pairs go straight into growing typed arrays: keeping
+  // 100,000 feature Maps alive until IDF is known made the build spend most of its time in GC.
+  const pairs = new Growable();
+  const starts: number[] = [0];
   const owners: number[] = [];
   const texts: string[] = [];
+  let df: Int32Array = new Int32Array(1024);
   for (let e = 0; e < kb.faqs.length; e++) {
     const faq = kb.faqs[e];
     for (const q of [faq.question, ...faq.similar]) {
-      analyses.push(engine.extractor.analyze(q).features);
+      for (const [key, tf] of engine.extractor.analyze(q).features) {
+        let id = fs.ids.get(key);
+        if (id === undefined) {
+          id = fs.keys.length;
+          fs.ids.set(key, id);
+          fs.keys.push(key);
+          if (id >= df.length) df = grow(df, id + 1);
+        }
+        df[id]++;
+        pairs.push(id, tf);
+      }
+      starts.push(pairs.length);
       owners.push(e);
       texts.push(q);
     }
-    yield;
-  }
-  const df: number[] = [];
-  const keyed: Map<number, number>[] = [];
-  for (const feats of analyses) {
-    if ((keyed.length & 255) === 255) yield;
-    const ids = new Map<number, number>();
-    for (const [key, tf] of feats) {
-      let id = fs.ids.get(key);
-      if (id === undefined) {
-        id = fs.keys.length;
-        fs.ids.set(key, id);
-        fs.keys.push(key);
-        df.push(0);
-      }
-      df[id]++;
-      ids.set(id, tf);
-    }
-    keyed.push(ids);
+    if ((e & 63) === 63) yield;
   }
   yield;
-  setIdf(fs, df, analyses.length);
-  const sentences: IndexedSentence[] = [];
-  for (let s = 0; s < keyed.length; s++) {
-    const raw = new Map<number, number>();
-    for (const [id, tf] of keyed[s]) raw.set(id, rawWeight(fs, id, tf));
-    sentences.push({ ...toUnitVector(raw), entry: owners[s], text: texts[s] });
-    if ((s & 255) === 255) yield;
-  }
-  yield* installSteps(engine, sentences);
+  const n = owners.length;
+  setIdf(fs, df.subarray(0, fs.keys.length), n);
+  const { sentences, flat } = yield* unitVectors(fs, pairs, starts, owners, texts);
+  engine.index.flat = flat;
+  yield* installSteps(engine, sentences, true);
   // The classifier is trained twice: without the held-out questions (so the calibration
   // below sees it as it will see new questions), then on everything.
   const entries = engine.index.entries;
@@ -84,19 +78,20 @@ export function install(engine: Engine, sentences: IndexedSentence[]): void {
 }
 
 /** Everything derived from the question vectors: flat blocks, naive Bayes counts, postings, tables. */
-export function* installSteps(engine: Engine, sentences: IndexedSentence[]): Steps<void> {
+export function* installSteps(engine: Engine, sentences: IndexedSentence[], packed = false): Steps<void> {
   const index = engine.index;
   const fs = engine.features;
   index.sentences = sentences;
-  packFlat(index);
+  if (!packed) packFlat(index);
   yield;
   const byEntry: number[][] = engine.kb.faqs.map(() => []);
   sentences.forEach((s, i) => byEntry[s.entry].push(i));
   index.entries = byEntry.map((ids) => ({ sentences: ids }));
   setNbFeatures(fs);
   engine.nb = [];
+  const counter = new Int32Array(fs.keys.length);
   for (let e = 0; e < byEntry.length; e++) {
-    engine.nb.push(nbCounts(index, fs, byEntry[e]));
+    engine.nb.push(nbCounts(index, fs, byEntry[e], counter));
     if ((e & 255) === 255) yield;
   }
   yield;
@@ -114,4 +109,60 @@ export function* installSteps(engine: Engine, sentences: IndexedSentence[]): Ste
     index.pinyinNorm[i] = pinyinNormOf(fs.keys, sentences[i]);
     if ((i & 1023) === 1023) yield;
   }
+}
+
+/**
+ * Every question's unit TF-IDF vector (features ascending), written straight into the flat
+ * block packFlat would make (same capacity), each question a view into it.
+ */
+function* unitVectors(fs: FeatureSpace, pairs: Growable, starts: readonly number[], owners: readonly number[], texts: readonly string[]): Steps<{ sentences: IndexedSentence[]; flat: Flat }> {
+  const total = pairs.length >> 1;
+  const capacity = Math.ceil(total * 1.1) + 4096;
+  const feats = new Int32Array(capacity);
+  const weights = new Float32Array(capacity);
+  const offset = new Int32Array(owners.length + 1);
+  const data = pairs.data;
+  const sentences: IndexedSentence[] = [];
+  const order: number[] = [];
+  let at = 0;
+  for (let s = 0; s < owners.length; s++) {
+    const from = starts[s];
+    const m = (starts[s + 1] - from) >> 1;
+    order.length = m;
+    for (let i = 0; i < m; i++) order[i] = from + 2 * i;
+    order.sort((a, b) => data[a] - data[b]);
+    // As toUnitVector: raw weights stored as float32, the norm from the exact ones.
+    let norm = 0;
+    for (let i = 0; i < m; i++) {
+      const id = data[order[i]];
+      const w = rawWeight(fs, id, data[order[i] + 1]);
+      feats[at + i] = id;
+      weights[at + i] = w;
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < m; i++) weights[at + i] /= norm;
+    sentences.push({ feats: feats.subarray(at, at + m), weights: weights.subarray(at, at + m), entry: owners[s], text: texts[s] });
+    at += m;
+    offset[s + 1] = at;
+    if ((s & 1023) === 1023) yield;
+  }
+  return { sentences, flat: { feats, weights, offset, entry: Int32Array.from(owners) } };
+}
+
+/** (id, tf) pairs in one growing Int32Array. */
+class Growable {
+  data: Int32Array = new Int32Array(1 << 16);
+  length = 0;
+  push(a: number, b: number): void {
+    if (this.length + 2 > this.data.length) this.data = grow(this.data, this.length + 2);
+    this.data[this.length++] = a;
+    this.data[this.length++] = b;
+  }
+}
+
+function grow(a: Int32Array, need: number): Int32Array {
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
 }

@@ -16,12 +16,34 @@ export interface NbCounts {
   total: number;
 }
 
-export function nbCounts(index: SearchIndex, fs: FeatureSpace, ids: readonly number[]): NbCounts {
-  const counts = new Map<number, number>();
-  for (const i of ids) for (const f of index.sentences[i].feats) if (fs.nbFeature[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
-  const feats = Int32Array.from(counts.keys()).sort();
-  const c = Int32Array.from(feats, (f) => counts.get(f)!);
-  return { feats, counts: c, total: c.reduce((a, b) => a + b, 0) };
+/**
+ * One FAQ's counts over its questions. `counter` (zero, one slot per feature) replaces a Map
+ * when many FAQs are counted in a row (a build); it is zero again on return.
+ */
+export function nbCounts(index: SearchIndex, fs: FeatureSpace, ids: readonly number[], counter?: Int32Array): NbCounts {
+  if (!counter) {
+    const counts = new Map<number, number>();
+    for (const i of ids) for (const f of index.sentences[i].feats) if (fs.nbFeature[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const feats = Int32Array.from(counts.keys()).sort();
+    const c = Int32Array.from(feats, (f) => counts.get(f)!);
+    return { feats, counts: c, total: c.reduce((a, b) => a + b, 0) };
+  }
+  const seen: number[] = [];
+  for (const i of ids) {
+    for (const f of index.sentences[i].feats) {
+      if (!fs.nbFeature[f]) continue;
+      if (counter[f]++ === 0) seen.push(f);
+    }
+  }
+  const feats = Int32Array.from(seen).sort();
+  const c = new Int32Array(feats.length);
+  let total = 0;
+  for (let k = 0; k < feats.length; k++) {
+    c[k] = counter[feats[k]];
+    total += c[k];
+    counter[feats[k]] = 0;
+  }
+  return { feats, counts: c, total };
 }
 
 /**

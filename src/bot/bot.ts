@@ -14,6 +14,7 @@ import { errorMessage, KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
 import { clarifyOffers } from '../match/decide.js';
+import { normalize } from '../text/normalize.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
 import { StatsRecorder, type KefuStats } from './stats.js';
 import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
@@ -243,12 +244,14 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       return { ...base, type: 'with-human', turnId: customer.id, text: '', waiting: s.mode === 'waiting' };
     }
 
-    const emotion = readEmotion(input);
-    if (asksForHuman(input)) return this.handoff(s, input, 'explicit-request', 'normal', null, emotion);
+    // The question is normalized once, and analysed once for matching.
+    const normalized = normalize(input);
+    const emotion = readEmotion(input, normalized);
+    if (asksForHuman(input, normalized)) return this.handoff(s, input, 'explicit-request', 'normal', null, emotion);
     if (emotion.intensity >= this.opt.emotionThreshold) {
       return this.handoff(s, input, 'negative-emotion', emotion.intensity >= 0.75 ? 'high' : 'normal', null, emotion);
     }
-    const kind = this.opt.smallTalk ? detectSmallTalk(input) : undefined;
+    const kind = this.opt.smallTalk ? detectSmallTalk(input, normalized) : undefined;
     if (kind && this.opt.smallTalk) {
       return this.botSays(s, { ...base, type: 'small-talk', kind, text: this.fill(this.opt.smallTalk[kind] ?? DEFAULT_SMALL_TALK[kind], s) }, 'small-talk');
     }
@@ -259,8 +262,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
-      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input);
-    } else m = this.matcher.match(input);
+      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input, this.matcher.analyze(input, normalized));
+    } else m = this.matcher.match(input, this.matcher.analyze(input, normalized));
     s.offered = undefined;
 
     if (m.type === 'answer') {

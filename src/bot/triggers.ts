@@ -28,9 +28,9 @@ export interface EmotionReading {
 /** Requests by sound, so homophone typos (转人功, 找真仁) and typed pinyin (zhuanrengong) count too. */
 const HUMAN_REQUEST_PINYIN = /(zhuan|zhao|yao|jie|huan)(ge|yi ge|xia|gei)? ?(ren gong|zhen ren|huo ren|ke fu)|ren gong ke fu/;
 
-/** The normalized text asks for a human. */
-export function asksForHuman(text: string): boolean {
-  const n = normalize(text);
+/** The normalized text asks for a human. `normalized`: normalize(text), when the caller has it already. */
+export function asksForHuman(text: string, normalized?: string): boolean {
+  const n = normalized ?? normalize(text);
   const compact = n.replace(/ /g, '');
   if (compact === '人工' || compact === '真人') return true;
   // Only short messages: "人工客服的工资多少" is a question, not a request.
@@ -44,8 +44,8 @@ export function asksForHuman(text: string): boolean {
 }
 
 /** Negative emotion from a lexicon with intensities, plus repeated !!! / ??? in the raw text. */
-export function readEmotion(text: string): EmotionReading {
-  const compact = normalize(text).replace(/ /g, '');
+export function readEmotion(text: string, normalized?: string): EmotionReading {
+  const compact = (normalized ?? normalize(text)).replace(/ /g, '');
   const cues: string[] = [];
   let score = 0;
   for (const [w, v] of EMOTION_LEXICON) {
@@ -78,8 +78,8 @@ export const DEFAULT_SMALL_TALK: Record<SmallTalkKind, string> = {
   'bot-identity': '我是{shopName}的智能客服机器人，解决不了的问题可以随时说“转人工”。',
 };
 
-export function detectSmallTalk(text: string): SmallTalkKind | undefined {
-  const n = normalize(text).replace(/ (?=[^a-z])|(?<=[^a-z]) /g, '');
+export function detectSmallTalk(text: string, normalized?: string): SmallTalkKind | undefined {
+  const n = (normalized ?? normalize(text)).replace(/ (?=[^a-z])|(?<=[^a-z]) /g, '');
   for (const [kind, re] of SMALL_TALK) if (re.test(n)) return kind;
   return undefined;
 }

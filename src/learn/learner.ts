@@ -183,7 +183,8 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
   private async captureNow(c: KefuCapture): Promise<KefuLearningItem | undefined> {
     const text = redact(c.text.trim()).text;
     if (!text.replace(/【[^】]*】|\s|\p{P}/gu, '')) return undefined;
-    const vector = this.matcher.textVector(text);
+    const analysis = this.matcher.analyze(text); // once, for grouping and for the nearest FAQs
+    const vector = this.matcher.textVector(analysis);
     let best: KefuLearningItem | undefined;
     let bestSim = this.threshold;
     for (const item of await this.store.all()) {
@@ -191,7 +192,7 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
       if (sim >= bestSim) [best, bestSim] = [item, sim];
     }
     if (best?.status === 'ignored') return undefined;
-    const nearest = best ? [] : (c.nearest ?? this.matcher.match(text).candidates).map(({ id, confidence }) => ({ id, confidence: Math.round(confidence * 1e4) / 1e4 }));
+    const nearest = best ? [] : (c.nearest ?? this.matcher.match(text, analysis).candidates).map(({ id, confidence }) => ({ id, confidence: Math.round(confidence * 1e4) / 1e4 }));
     const { item, emerging } = await this.store.record(best?.id ?? groupId(text), {
       text,
       at: this.now(),

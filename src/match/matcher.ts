@@ -101,8 +101,8 @@ export class KefuMatcher {
    * Normalize and segment a question once; the result can be passed to `match`, `explain`
    * and the bot's triggers instead of the text.
    */
-  analyze(text: string): TextAnalysis {
-    return this.engine.extractor.analyze(text);
+  analyze(text: string, normalized?: string): TextAnalysis {
+    return this.engine.extractor.analyze(text, normalized);
   }
 
   /**

@@ -132,8 +132,9 @@ export class FeatureExtractor {
     this.asciiPinyin = options.asciiPinyin ?? true;
   }
 
-  analyze(text: string): TextAnalysis {
-    const normalized = standardChinese(normalize(text));
+  /** `normalizedText`: normalize(text), when the caller has it already (the bot's triggers read it too). */
+  analyze(text: string, normalizedText?: string): TextAnalysis {
+    const normalized = standardChinese(normalizedText ?? normalize(text));
     const features = new Map<string, number>();
     const add = (key: string) => features.set(key, (features.get(key) ?? 0) + 1);
     const tokens: string[] = [];

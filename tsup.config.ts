@@ -2,8 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // Library entries: Node (may load nodejieba), browser (web standards only), kefu/redis (ioredis).
-    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts' },
+    // Library entries: Node (may load nodejieba), browser (web standards only), kefu/redis (ioredis),
+    // kefu/text (Node and browser builds); internal: for bench/ and scripts/ only, not exported.
+    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', text: 'src/text/node.ts', 'text-browser': 'src/text/index.ts', internal: 'src/internal.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createMatcher } from '../dist/index.js';
-import { fitCalibration } from '../dist/index.js';
+import { fitCalibration } from '../dist/internal.js';
 
 const evalDir = process.env.KEFU_EVAL_DIR ?? path.resolve(import.meta.dirname, '../../shared/eval');
 const readJsonl = (f) => fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l));

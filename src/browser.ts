@@ -2,7 +2,7 @@
  * kefu for browsers and bundlers: web standards only (no Node built-ins, no native code).
  * Segmentation uses Intl.Segmenter plus the KB's vocabulary.
  */
-import { createMatcherFromInput } from './create.js';
+import { checkMatcherOptions, createMatcherFromInput, splitBotOptions } from './create.js';
 import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { KefuBot, type KefuBotOptions } from './bot/bot.js';
@@ -16,22 +16,22 @@ export * from './public-api.js';
  * matcher.match('怎么退货'); // { type: 'answer', id: 'return-apply', … }
  */
 export async function createMatcher(input: KnowledgeBaseInput | SerializedIndex, options: KefuMatcherOptions = {}): Promise<KefuMatcher> {
+  checkMatcherOptions(options);
   return createMatcherFromInput(input, options);
 }
 
-export interface KefuBrowserBotOptions extends KefuBotOptions, Omit<KefuMatcherOptions, 'segmenter'> {
+export interface KefuBrowserBotOptions extends KefuBotOptions, KefuMatcherOptions {
   /** The KB as an object, or a prebuilt index from `kefu build`. */
   knowledgeBase: KnowledgeBaseInput | SerializedIndex;
-  segmenter?: KefuMatcherOptions['segmenter'];
 }
 
 /**
- * Create a bot in the browser.
+ * Create a bot in the browser. Unknown option keys are an error (with a did-you-mean).
  * @example
  * const bot = await createBot({ knowledgeBase: await (await fetch('/kb-index.json')).json() });
  * const reply = await bot.ask('怎么退货', { sessionId: 'visitor-1' });
  */
 export async function createBot(options: KefuBrowserBotOptions): Promise<KefuBot> {
-  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, ...botOptions } = options;
-  return new KefuBot(createMatcherFromInput(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs }), botOptions);
+  const { knowledgeBase, matcher, bot } = splitBotOptions(options);
+  return new KefuBot(createMatcherFromInput(knowledgeBase, matcher), bot);
 }

@@ -1,8 +1,9 @@
 /**
- * kefu for Node: everything in the browser entry, plus knowledge bases read from disk and
- * nodejieba segmentation (loaded lazily, once per process: ~1–2 s on first use).
+ * kefu for Node: everything in the browser entry, plus knowledge bases read from disk,
+ * KB files written back (learning review) and nodejieba segmentation (loaded lazily, once
+ * per process: ~1–2 s on first use).
  */
-import { createMatcherFromInput } from './create.js';
+import { checkMatcherOptions, createMatcherFromInput, splitBotOptions } from './create.js';
 import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
@@ -12,17 +13,21 @@ import { KefuBot, type KefuBotOptions } from './bot/bot.js';
 export * from './public-api.js';
 export { loadKnowledgeBase, readKnowledgeBase } from './node/load-kb.js';
 export type { ReadKbResult } from './node/load-kb.js';
-export { loadSegmenter, loadSegmenterSync, JiebaSegmenter } from './node/jieba-segmenter.js';
 export { JsonlLearningStore } from './node/learning-file-store.js';
 export { approveLearningItem } from './cli/tools/learn-review.js';
-export type { KefuApproval } from './cli/tools/learn-review.js';
-export { addFaq, addSimilarQuestions, writeFileAtomic, withFileLock } from './node/kb-writer.js';
-export type { SegmenterChoice, SegmenterInfo } from './node/jieba-segmenter.js';
+export type { KefuApproval, KefuApproveOptions } from './cli/tools/learn-review.js';
+export { addFaq, addSimilarQuestions } from './node/kb-writer.js';
+export type { SegmenterChoice } from './node/jieba-segmenter.js';
 
 export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {
   /** 'auto' (default: nodejieba if it loads, else Intl.Segmenter), 'nodejieba', 'intl', or your own. */
   segmenter?: SegmenterChoice;
+  /** Largest KB file read from disk, in bytes. Default 5,000,000 (5 MB). */
+  maxFileBytes?: number;
 }
+
+/** Options of the Node entry that are about reading the KB, not about matching. */
+const LOAD_KEYS = ['maxFileBytes'] as const;
 
 /**
  * Build a matcher from a KB folder or file, an in-memory KB, or a prebuilt index.
@@ -32,9 +37,11 @@ export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmen
  * matcher.match('這件衣服可以退貨嗎'); // { type: 'answer', id: 'return-apply', confidence: 0.93, … }
  */
 export async function createMatcher(input: string | KnowledgeBaseInput | SerializedIndex, options: KefuNodeMatcherOptions = {}): Promise<KefuMatcher> {
+  checkMatcherOptions(options, 'createMatcher', LOAD_KEYS);
+  const { maxFileBytes, ...matcherOptions } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
-  const kb = typeof input === 'string' ? await loadKnowledgeBase(input) : input;
-  return createMatcherFromInput(kb, { ...options, segmenter });
+  const kb = typeof input === 'string' ? await loadKnowledgeBase(input, { maxFileBytes }) : input;
+  return createMatcherFromInput(kb, { ...matcherOptions, segmenter });
 }
 
 export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOptions {
@@ -44,6 +51,7 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
 
 /**
  * Create a bot: loads and validates the KB, builds the index, loads the segmenter once.
+ * Unknown option keys are an error (with a did-you-mean).
  * @example
  * import { createBot } from 'kefu';
  * const bot = await createBot({ knowledgeBase: './knowledge-base', variables: { shopName: '小店' } });
@@ -51,7 +59,6 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
  * // reply.type: 'answer' | 'clarify' | 'fallback' | 'handoff' | 'small-talk'
  */
 export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot> {
-  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, ...botOptions } = options;
-  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs });
-  return new KefuBot(matcher, botOptions);
+  const { knowledgeBase, matcher, bot } = splitBotOptions(options, LOAD_KEYS);
+  return new KefuBot(await createMatcher(knowledgeBase, matcher), bot);
 }

@@ -1,31 +1,23 @@
-// The API shared by the Node and browser entries. Everything public is listed here.
+/**
+ * The API shared by the Node and browser entries, by allow-list: what a user of bots,
+ * matchers, session and learning stores, `redact` and errors needs. Text-pipeline tools are
+ * in `kefu/text`, Redis in `kefu/redis`. test/api/exports.test.ts pins this list.
+ */
 export { KefuError, KefuKnowledgeBaseError, formatProblem } from './errors.js';
 export type { KefuProblem, KefuProblemCode, KefuProblemLocation, KefuProblemSeverity } from './errors.js';
-export { knowledgeBaseJsonSchema, RESERVED_IDS } from './kb/schema.js';
 export type { KefuFaq, KnowledgeBase, KbFileInput, FaqInput, FaqPriority, KefuCategory } from './kb/schema.js';
-export { parseKbFile, validateKbObject } from './kb/parse.js';
-export type { ParsedKbFile, ParseKbOptions } from './kb/parse.js';
-export { compileKnowledgeBase } from './kb/compile.js';
 export { knowledgeBaseFromObject } from './kb/from-object.js';
 export type { KnowledgeBaseInput } from './kb/from-object.js';
-export { KefuMatcher, ABLATIONS, DEFAULT_THRESHOLDS } from './match/matcher.js';
-export type { KefuMatch, KefuCandidate, KefuMatcherOptions, KefuThresholds, KefuAblation, KefuMatchExplanation, SerializedIndex } from './match/matcher.js';
-export { normalize } from './text/normalize.js';
-export { toPinyin, pinyinSyllables } from './text/pinyin.js';
-export { IntlSegmenter } from './text/segmenter.js';
+export { KefuMatcher } from './match/matcher.js';
+export type { KefuMatch, KefuCandidate, KefuMatcherOptions, KefuThresholds, KefuMatchExplanation, SerializedIndex } from './match/matcher.js';
 export type { KefuSegmenter } from './text/segmenter.js';
-export { FeatureExtractor } from './text/features.js';
-export { SynonymTable } from './text/synonyms.js';
 export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
 export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
 export { MemorySessionStore } from './bot/session.js';
 export type { KefuSession, KefuSessionStore, KefuTurn, KefuSessionMode, KefuPendingHandoff, MemorySessionStoreOptions } from './bot/session.js';
 export type { KefuStats } from './bot/stats.js';
-export { asksForHuman, readEmotion, detectSmallTalk, DEFAULT_SMALL_TALK } from './bot/triggers.js';
-export type { EmotionReading, SmallTalkKind } from './bot/triggers.js';
-export { fitCalibration, SIGNALS as CALIBRATION_SIGNALS } from './match/calibrate.js';
-export type { CalibrationModel, LabelledSample } from './match/calibrate.js';
-export { KefuLearner, MemoryLearningStore, applyCapture } from './learn/learner.js';
+export type { SmallTalkKind, EmotionReading } from './bot/triggers.js';
+export { KefuLearner, MemoryLearningStore } from './learn/learner.js';
 export type { KefuCaptureRecord, KefuLearningItem, KefuLearningStore, KefuLearnerOptions, KefuCapture, KefuLearnReason, KefuLearnerEvents } from './learn/learner.js';
 export { applyKbChange } from './learn/kb-change.js';
 export type { KefuKbChange } from './learn/kb-change.js';

@@ -42,8 +42,20 @@ export function toRecordResult(r) {
   return { type: r?.type ?? 'fallback', id, score, candidates: cands };
 }
 
+/** kefu/text (loadSegmenter) and the internal entry (ABLATIONS) sit beside index.js; older builds exported both from index.js. */
+async function loadBeside(name, mod) {
+  const file = path.join(path.dirname(distPath()), name);
+  try {
+    statSync(file);
+  } catch {
+    return mod;
+  }
+  return import(pathToFileURL(file).href);
+}
+
 export async function create({ options = {} } = {}) {
-  const mod = await loadKefu();
+  const index = await loadKefu();
+  const mod = { ...index, ...(await loadBeside('text.js', index)), ...(await loadBeside('internal.js', index)) };
   for (const fn of ['createMatcher', 'loadSegmenter']) {
     if (typeof mod[fn] !== 'function') throw new Error(`kefu dist does not export ${fn}()`);
   }

@@ -12,8 +12,8 @@ import { closest } from '../did-you-mean.js';
 import { KbFileSchema, type KbFileData } from './schema.js';
 
 export interface ParseKbOptions {
-  /** Largest file accepted, in characters. Default 5,000,000 (~5 MB). */
-  maxChars?: number;
+  /** Largest file accepted, in bytes (UTF-8, as on disk). Default 5,000,000 (5 MB). */
+  maxFileBytes?: number;
   /** Deepest nesting accepted. Default 32 (a KB file needs about 5). */
   maxDepth?: number;
   /** How many alias expansions a YAML file may use. Default 100. */
@@ -41,16 +41,42 @@ const KNOWN_FIELDS: Record<string, string[]> = {
 
 export const KB_FILE_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 
+/** The default `maxFileBytes`: 5 MB. */
+export const MAX_FILE_BYTES = 5_000_000;
+
+/** The `file-too-large` message: the size, the limit and how to change it. */
+export function tooLarge(bytes: number, maxFileBytes: number): string {
+  const size = (n: number) => `${n.toLocaleString('en-US')} bytes${n >= 100_000 ? ` (${(n / 1_000_000).toFixed(n % 1_000_000 === 0 ? 0 : 1)} MB)` : ''}`;
+  return `file is ${size(bytes)}, over the limit of ${size(maxFileBytes)}; split it into several files, or raise maxFileBytes`;
+}
+
+/** Bytes of `text` in UTF-8, without encoding it (web-standard code has no Buffer). */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4; // a surrogate pair: one 4-byte character
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /** Parse and validate one KB file. Never throws for bad content: everything wrong is in `problems`. */
 export function parseKbFile(text: string, file: string, options: ParseKbOptions = {}): ParsedKbFile {
-  const { maxChars = 5_000_000, maxDepth = 32, maxAliases = 100 } = options;
+  const { maxFileBytes = MAX_FILE_BYTES, maxDepth = 32, maxAliases = 100 } = options;
   const result: ParsedKbFile = { file, faqLines: [], problems: [] };
   const fail = (code: KefuProblemCode, message: string, line?: number, path?: string) => {
     result.problems.push({ severity: 'error', code, message, file, line, path });
     return result;
   };
-  if (text.length > maxChars) {
-    return fail('file-too-large', `file is ${text.length} characters, more than the limit of ${maxChars}; split it into several files`);
+  // A UTF-8 character takes 1 to 4 bytes: only texts near the limit need counting.
+  if (text.length > maxFileBytes / 4) {
+    const bytes = utf8Length(text);
+    if (bytes > maxFileBytes) return fail('file-too-large', tooLarge(bytes, maxFileBytes));
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 

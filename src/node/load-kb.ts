@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KefuError, KefuKnowledgeBaseError, type KefuProblem } from '../errors.js';
 import { compileKnowledgeBase, type CompiledKb } from '../kb/compile.js';
-import { KB_FILE_EXTENSIONS, parseKbFile, type ParsedKbFile, type ParseKbOptions } from '../kb/parse.js';
+import { KB_FILE_EXTENSIONS, MAX_FILE_BYTES, parseKbFile, tooLarge, type ParsedKbFile, type ParseKbOptions } from '../kb/parse.js';
 import type { KnowledgeBase } from '../kb/schema.js';
 
 export interface ReadKbResult extends CompiledKb {
@@ -19,7 +19,7 @@ export interface ReadKbResult extends CompiledKb {
  * `problems` (what `kefu validate` prints). Throws only when `kbPath` does not exist.
  */
 export async function readKnowledgeBase(kbPath: string, options: ParseKbOptions = {}): Promise<ReadKbResult> {
-  const maxChars = options.maxChars ?? 5_000_000;
+  const maxFileBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   let info;
   try {
     info = await stat(kbPath);
@@ -36,8 +36,8 @@ export async function readKnowledgeBase(kbPath: string, options: ParseKbOptions 
       continue;
     }
     const size = (await stat(file)).size;
-    if (size > maxChars * 4) {
-      extra.push({ severity: 'error', code: 'file-too-large', message: `file is ${size} bytes, more than the limit; split it into several files`, file: shown });
+    if (size > maxFileBytes) {
+      extra.push({ severity: 'error', code: 'file-too-large', message: tooLarge(size, maxFileBytes), file: shown });
       continue;
     }
     let text: string;

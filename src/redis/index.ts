@@ -12,7 +12,7 @@
  * redis.syncKnowledgeBase(bot.matcher, { since });
  * redis.on('degraded', (e) => log.warn('redis', e));
  */
-export { connectRedis, KefuRedis, redactUrl } from './connection.js';
+export { connectRedis, KefuRedis } from './connection.js';
 export type { KefuRedisOptions, KefuRedisEvents, KefuStoreEvents } from './connection.js';
 export { RedisSessionStore } from './session-store.js';
 export type { RedisSessionStoreOptions } from './session-store.js';

@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { createMatcher, loadSegmenterSync, type KefuMatch } from '../../src/index';
+import { createMatcher, type KefuMatch } from '../../src/index';
+import { loadSegmenterSync } from '../../src/text/node';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const WIDGET = join(ROOT, 'examples/widget');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { knowledgeBaseJsonSchema, readKnowledgeBase, loadKnowledgeBase, KefuKnowledgeBaseError, formatProblem, knowledgeBaseFromObject } from '../../src/index';
+import path from 'node:path';
+import { knowledgeBaseJsonSchema } from '../../src/kb/schema';
+import { parseKbFile } from '../../src/kb/parse';
+import { readKnowledgeBase, loadKnowledgeBase, KefuKnowledgeBaseError, formatProblem, knowledgeBaseFromObject } from '../../src/index';
 import { sampleKb, tempKb } from '../helpers';
 
 const ok = `faqs:
@@ -136,8 +139,20 @@ describe('loadKnowledgeBase', () => {
     const deep = `faqs: ${'['.repeat(100)}${']'.repeat(100)}`;
     const [p] = await problemsOf({ 'kb.yaml': deep });
     expect(p.code).toBe('too-deep');
-    const { problems } = await readKnowledgeBase(tempKb({ 'big.yaml': `faqs: []\n# ${'x'.repeat(2000)}` }), { maxChars: 1000 });
+    const { problems } = await readKnowledgeBase(tempKb({ 'big.yaml': `faqs: []\n# ${'x'.repeat(2000)}` }), { maxFileBytes: 1000 });
     expect(problems[0].code).toBe('file-too-large');
+  });
+
+  it('limits KB files in bytes (5 MB by default), naming the file and its size', async () => {
+    // 1.7 million Chinese characters: 5.1 MB in UTF-8 although under 5 million characters.
+    const dir = tempKb({ 'big.yaml': `faqs:\n  - id: a\n    question: 怎么退货\n    answer: 好\n# ${'退'.repeat(1_700_000)}\n` });
+    const { problems } = await readKnowledgeBase(dir);
+    expect(problems.map((p) => p.code)).toEqual(['file-too-large', 'no-faqs']);
+    expect(formatProblem(problems[0])).toBe(`error: ${path.join(dir, 'big.yaml')}: file is 5,100,062 bytes (5.1 MB), over the limit of 5,000,000 bytes (5 MB); split it into several files, or raise maxFileBytes`);
+    expect((await readKnowledgeBase(dir, { maxFileBytes: 6_000_000 })).problems).toEqual([]);
+    // The same check for text given directly (browser: no file size to look at).
+    const [p] = parseKbFile('# 退退退\nfaqs: []', 'kb.yaml', { maxFileBytes: 10 }).problems;
+    expect(p).toMatchObject({ code: 'file-too-large', file: 'kb.yaml', message: expect.stringContaining('file is 20 bytes') });
   });
 
   it('a malformed file never throws: it becomes problems', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { createMatcher, KefuMatcher, ABLATIONS, KefuError, type KefuMatch } from '../../src/index';
+import { createMatcher, KefuMatcher, KefuError, type KefuMatch } from '../../src/index';
+import { ABLATIONS } from '../../src/match/matcher';
 import { sampleKb } from '../helpers';
 
 let matcher: KefuMatcher;

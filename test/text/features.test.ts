@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor, IntlSegmenter } from '../../src/index';
+import { FeatureExtractor, IntlSegmenter } from '../../src/text/node';
 import { standardChinese } from '../../src/text/features';
 
 describe('FeatureExtractor', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor, IntlSegmenter, JiebaSegmenter, loadSegmenterSync, SynonymTable } from '../../src/index';
+import { FeatureExtractor, IntlSegmenter, JiebaSegmenter, loadSegmenterSync, SynonymTable } from '../../src/text/node';
 
 const inCI = process.env.CI === 'true';
 

@@ -1,0 +1,6 @@
+/**
+ * Not part of kefu's API (package.json `exports` has no path to it): what the benchmark
+ * (bench/) and the calibration script (scripts/) reach for beyond what users need.
+ */
+export { ABLATIONS } from './match/matcher.js';
+export { fitCalibration } from './match/calibrate.js';

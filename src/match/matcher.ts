@@ -23,7 +23,7 @@ import { appendFaq, appendQuestions } from './index/append.js';
 import { rawWeight } from './index/features.js';
 import { engineFromJSON, engineToJSON, type SerializedIndex } from './index/serialize.js';
 import { FAMILY_WEIGHTS, idfOf, tfWeight } from './index/vectors.js';
-import { lintEngine } from './lint.js';
+import { lintEngine } from '../kb/lint.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
@@ -205,7 +205,7 @@ export class KefuMatcher {
     return v;
   }
 
-  /** Near-duplicate and shadowed FAQs (warnings for `kefu validate`); see lint.ts. */
+  /** Near-duplicate and shadowed FAQs (warnings for `kefu validate`); see kb/lint.ts. */
   lint(nearDuplicate = 0.9): KefuProblem[] {
     return lintEngine(this.engine, (t) => this.match(t), nearDuplicate);
   }

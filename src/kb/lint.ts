@@ -4,11 +4,11 @@
  * goes to another FAQ (shadowed: they can never win). Warnings, for `kefu validate`.
  */
 import type { KefuProblem } from '../errors.js';
-import type { KefuFaq } from '../kb/schema.js';
-import { confusableEntries } from './build/train.js';
-import type { Engine } from './engine.js';
-import { dotWithQuery } from './index/vectors.js';
-import type { KefuMatch } from './types.js';
+import type { KefuFaq } from './schema.js';
+import { confusableEntries } from '../match/build/train.js';
+import type { Engine } from '../match/engine.js';
+import { dotWithQuery } from '../match/index/vectors.js';
+import type { KefuMatch } from '../match/types.js';
 
 export function lintEngine(engine: Engine, match: (text: string) => KefuMatch, nearDuplicate = 0.9): KefuProblem[] {
   const { index, kb } = engine;

@@ -45,10 +45,43 @@ export type KefuProblemCode =
   | 'near-duplicate'
   | 'shadowed';
 
+/**
+ * What went wrong, stable and safe to match on (`err.code === 'kb-not-found'`), with what
+ * each means. The message says the particulars (file, id, value) and what to do instead.
+ */
+export const KEFU_ERRORS = {
+  'kb-invalid': 'the knowledge base has errors (KefuKnowledgeBaseError lists them)',
+  'kb-not-found': 'the knowledge-base path does not exist',
+  'kb-locked': 'another writer holds the lock of a KB file',
+  'file-not-found': 'an input file (e.g. a spreadsheet) does not exist',
+  'file-exists': 'a file would be overwritten without { overwrite: true }',
+  'unsupported-file': 'a file of a kind kefu cannot read or write',
+  'bad-index': 'a saved index that is not one, or of another version',
+  'bad-option': 'an option value out of range',
+  'unknown-option': 'an option key kefu does not know (the message has the closest one)',
+  'duplicate-id': 'an FAQ id that is already taken',
+  'unknown-faq': 'no FAQ with that id',
+  'undeclared-variable': 'an answer or session variable that is not declared',
+  'unknown-session': 'no session with that id (expired or never started)',
+  'unknown-turn': 'no bot reply with that id in the session',
+  'session-busy': 'a session stayed locked by another process',
+  'not-with-human': 'an agent reply to a session no human holds',
+  'bad-feedback': "feedback other than 'up' or 'down'",
+  'unknown-item': 'no learning item with that id',
+  'not-open': 'a learning item already approved or ignored',
+  'nothing-to-learn': 'every wording of a learning item still holds redacted data',
+  'bad-learning-file': 'a learning queue file with a line that is not a learning item',
+  'bad-learning-item': 'a learning item in Redis without an id',
+  'bad-redis-url': 'a Redis URL that is not one',
+  'redis-unreachable': 'Redis did not answer',
+} as const;
+
+export type KefuErrorCode = keyof typeof KEFU_ERRORS;
+
 /** Base class of every error kefu throws on purpose. */
 export class KefuError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: KefuErrorCode;
+  constructor(code: KefuErrorCode, message: string, options?: { cause?: unknown }) {
     super(message.startsWith('kefu:') ? message : `kefu: ${message}`, options);
     this.name = 'KefuError';
     this.code = code;

@@ -4,7 +4,7 @@
  * in `kefu/text`, Redis in `kefu/redis`. test/api/exports.test.ts pins this list.
  */
 export { KefuError, KefuKnowledgeBaseError, formatProblem } from './errors.js';
-export type { KefuProblem, KefuProblemCode, KefuProblemLocation, KefuProblemSeverity } from './errors.js';
+export type { KefuErrorCode, KefuProblem, KefuProblemCode, KefuProblemLocation, KefuProblemSeverity } from './errors.js';
 export type { KefuFaq, KnowledgeBase, KbFileInput, FaqInput, FaqPriority, KefuCategory } from './kb/schema.js';
 export { knowledgeBaseFromObject } from './kb/from-object.js';
 export type { KnowledgeBaseInput } from './kb/from-object.js';

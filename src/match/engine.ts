@@ -11,8 +11,7 @@ import type { SoftmaxClassifier } from './classifier.js';
 import type { FeatureSpace } from './index/features.js';
 import type { SearchIndex } from './index/postings.js';
 import type { KefuMatcherOptions, KefuThresholds } from './options.js';
-import type { NbCounts } from './scorers/naive-bayes.js';
-import type { Rules } from './scorers/rules.js';
+import type { CompiledPattern } from '../kb/patterns.js';
 
 /** What the engine was configured with (fixed for its lifetime). */
 export interface Settings {
@@ -48,4 +47,18 @@ export interface Engine {
 
 export function enabled(engine: Pick<Engine, 'settings'>, name: string): boolean {
   return !engine.settings.ablate.has(name);
+}
+
+/** One FAQ's naive Bayes counts: sorted feature ids, their counts, and the total. */
+export interface NbCounts {
+  feats: Int32Array;
+  counts: Int32Array;
+  total: number;
+}
+
+/** The KB author's rules, compiled (scorers/rules.ts). */
+export interface Rules {
+  patterns: { entry: number; pattern: CompiledPattern }[];
+  required: (string[][] | undefined)[];
+  keywords: (string[] | undefined)[];
 }

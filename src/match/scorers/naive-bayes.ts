@@ -2,6 +2,7 @@
  * Naive Bayes over character, word and pinyin features: the log-likelihood of the question
  * under each candidate FAQ, turned into a posterior over the candidates.
  */
+import type { NbCounts } from '../engine.js';
 import type { FeatureSpace } from '../index/features.js';
 import type { SearchIndex } from '../index/postings.js';
 import { searchSorted, type IndexedSentence, type QueryTable } from '../index/vectors.js';
@@ -9,12 +10,7 @@ import { TUNING } from '../options.js';
 import type { Candidate, Exclude } from '../types.js';
 import type { Scorer } from './scorer.js';
 
-/** One FAQ's naive Bayes counts: sorted feature ids, their counts, and the total. */
-export interface NbCounts {
-  feats: Int32Array;
-  counts: Int32Array;
-  total: number;
-}
+export type { NbCounts };
 
 /**
  * One FAQ's counts over its questions. `counter` (zero, one slot per feature) replaces a Map

@@ -8,15 +8,12 @@ import { normalize } from '../../text/normalize.js';
 import type { SynonymTable } from '../../text/synonyms.js';
 import { bestSentence } from '../index/postings.js';
 import { TUNING } from '../options.js';
-import { compilePattern, matchPattern, type CompiledPattern } from '../../kb/patterns.js';
+import { compilePattern, matchPattern } from '../../kb/patterns.js';
+import type { Rules } from '../engine.js';
 import type { Candidate } from '../types.js';
 import type { Scorer } from './scorer.js';
 
-export interface Rules {
-  patterns: { entry: number; pattern: CompiledPattern }[];
-  required: (string[][] | undefined)[];
-  keywords: (string[] | undefined)[];
-}
+export type { Rules };
 
 /** Every FAQ's rules; without patterns when they are ablated (required terms and keywords stay). */
 export function compileRules(kb: KnowledgeBase, synonyms: SynonymTable, withPatterns: boolean): Rules {

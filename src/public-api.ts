@@ -17,7 +17,7 @@ export type { KefuSegmenter } from './text/segmenter.js';
 export { FeatureExtractor } from './text/features.js';
 export { SynonymTable } from './text/synonyms.js';
 export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
-export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
+export type { KefuBotOptions, KefuBotInfo, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
 export { MemorySessionStore } from './bot/session.js';
 export type { KefuSession, KefuSessionStore, KefuTurn, KefuSessionMode, KefuPendingHandoff, MemorySessionStoreOptions } from './bot/session.js';
 export type { KefuStats } from './bot/stats.js';

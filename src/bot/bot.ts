@@ -21,6 +21,16 @@ import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type Em
 
 export type HandoffReason = KefuHandoffReason;
 
+/** What a bot runs on (`bot.info()`). */
+export interface KefuBotInfo {
+  faqs: number;
+  questions: number;
+  /** 'nodejieba', 'intl' (Intl.Segmenter) or your segmenter's name. */
+  segmenter: string;
+  /** Set when Intl.Segmenter stands in for nodejieba (not installed or failed to build): why. */
+  segmenterFallback?: string;
+}
+
 export interface KefuBotOptions {
   /** Values for `{name}` variables in answers, e.g. `{ shopName: '小店' }` (the KB's `variables` are defaults). */
   variables?: Record<string, string>;
@@ -460,6 +470,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   }
 
   /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */
+  /**
+   * KB size and segmenter, with why when Intl.Segmenter stands in for nodejieba.
+   * @example
+   * bot.info(); // { faqs: 69, questions: 412, segmenter: 'nodejieba' }
+   */
+  info(): KefuBotInfo {
+    const { faqs, questions } = this.matcher.size;
+    const fallback = this.matcher.segmenterFallback;
+    return { faqs, questions, segmenter: this.matcher.segmenterName, ...(fallback ? { segmenterFallback: fallback } : {}) };
+  }
+
   stats(windowMs = Infinity): KefuStats {
     return this.recorder.summarize(this.opt.now() - windowMs);
   }

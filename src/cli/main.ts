@@ -12,7 +12,8 @@ import { KefuError, KefuKnowledgeBaseError, formatProblem } from '../errors.js';
 import { knowledgeBaseJsonSchema } from '../kb/schema.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { casePasses, loadCaseFiles, outcomeOf } from './tools/cases.js';
-import { loadSegmenterSync } from '../node/jieba-segmenter.js';
+import { loadSegmenterSync, onSegmenterFallback } from '../node/jieba-segmenter.js';
+import { openIndexCache } from './index-cache.js';
 import { readKnowledgeBase } from '../node/load-kb.js';
 import { approveLearningItem, createMatcher, JsonlLearningStore, KefuLearner, type KefuApproval } from '../index.js';
 import type { KefuRedis } from '../redis/index.js';
@@ -38,6 +39,10 @@ Commands:
   import <sheet> --out <dir> turn a .csv/.xlsx of FAQs into KB files (one per category)
   export <kb> --out <sheet> write the KB's FAQs to .csv (UTF-8 with BOM) or .xlsx
   schema                    print the JSON Schema of KB files
+
+Every command takes --debug (stack traces, details), --segmenter auto|nodejieba|intl and
+--no-cache (rebuild the index instead of reusing the one built for the same KB files, kept
+in node_modules/.cache/kefu; KEFU_CACHE=0 turns it off, KEFU_CACHE_DIR moves it).
 
 Run 'kefu <command> --help' for a command's options and examples.`,
   chat: `Usage: kefu chat <kb> [--json] [--debug] [--learn queue.jsonl] [--segmenter auto|nodejieba|intl] [--var name=value…]
@@ -146,7 +151,11 @@ const COMMON: ParseArgsConfig['options'] = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
   segmenter: { type: 'string' },
+  'no-cache': { type: 'boolean' },
 };
+
+// The nodejieba fallback is said once, as one plain line on stderr (stdout stays the answers).
+onSegmenterFallback((message) => process.stderr.write(`kefu: ${message}\n`));
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   chat: { ...COMMON, json: { type: 'boolean' }, var: { type: 'string', multiple: true }, learn: { type: 'string' } },
@@ -218,15 +227,30 @@ function segmenterChoice(values: Record<string, unknown>) {
   return s as 'auto' | 'nodejieba' | 'intl';
 }
 
-async function loadMatcher(kb: string, values: Record<string, unknown>): Promise<KefuMatcher> {
+/**
+ * The matcher for a KB folder/file or a prebuilt index. A KB's built index is reused from
+ * the build cache (index-cache.ts) unless `cache` is false (approvals need the FAQs' file
+ * locations, which an index does not keep) or `--no-cache` is given.
+ */
+async function loadMatcher(kb: string, values: Record<string, unknown>, { cache = true } = {}): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
-  if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
   if (kb.endsWith('.json') && !(await isKbFile(kb))) {
     const { readFile } = await import('node:fs/promises');
     return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
   }
-  return createMatcher(kb, { segmenter: choice });
+  const entry = await openIndexCache(kb, choice, cache && !values['no-cache']);
+  const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
+  if (saved?.segmenter === info.name) {
+    try {
+      return await createMatcher(saved as Parameters<typeof createMatcher>[0], { segmenter: choice });
+    } catch {
+      // An entry this kefu cannot read: build below and replace it.
+    }
+  }
+  const matcher = await createMatcher(kb, { segmenter: choice });
+  await entry?.writeIndex(matcher.toJSON());
+  return matcher;
 }
 
 /** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */
@@ -314,9 +338,17 @@ async function validate(kb: string, values: Record<string, unknown>): Promise<nu
   if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
   const { kb: data, problems, files } = await readKnowledgeBase(kb);
   // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
+  // That takes a build (and nodejieba), so its result is cached for the same files and kefu.
   if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
-    const matcher = await createMatcher(data, { segmenter: segmenterChoice(values) });
-    problems.push(...matcher.lint());
+    const choice = segmenterChoice(values);
+    const entry = await openIndexCache(kb, `${choice}\0${kb}`, !values['no-cache']);
+    let lint = await entry?.readLint();
+    if (!lint) {
+      const matcher = await createMatcher(data, { segmenter: choice });
+      lint = matcher.lint();
+      await entry?.writeLint(lint);
+    }
+    problems.push(...lint);
   }
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
@@ -394,7 +426,7 @@ async function learn(positionals: string[], values: Record<string, unknown>): Pr
   if (action !== 'list' && action !== 'ignore' && action !== 'approve') throw new UsageError(`kefu learn: expected list, approve or ignore, not ${JSON.stringify(action ?? '')}\n\n${HELP.learn}`);
   if (!kb) throw new UsageError(`missing <kb>\n\n${HELP.learn}`);
   if (!values.learn === !values.redis) throw new UsageError(`give one queue: --learn <queue.jsonl> or --redis <url>\n\n${HELP.learn}`);
-  const matcher = await loadMatcher(kb, values);
+  const matcher = await loadMatcher(kb, values, { cache: false });
   const redis = values.redis ? await (await import('../redis/index.js')).connectRedis(values.redis as string, { prefix: values['redis-prefix'] as string | undefined }) : undefined;
   try {
     const store = redis ? redis.learningStore() : new JsonlLearningStore(values.learn as string);

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { cli, repoRoot, sampleKb, tempKb } from '../helpers';
 
 function kefu(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('npm start', () => {
   it('answers piped questions from the bundled KB and exits', () => {
-    const r = spawnSync('npm', ['start', '--silent'], { input: '怎么退货\n', encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
+    const r = spawnSync('npm', ['start', '--silent'], { input: '怎么退货\n', encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('申请售后');
   });
@@ -174,7 +174,7 @@ describe('kefu import / export', () => {
 
 describe('examples/handoff.mjs', () => {
   it('plays a whole conversation with a handoff, an agent reply and a handback', () => {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples/handoff.mjs')], { encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples/handoff.mjs')], { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('[queue] u-42 needs a human: negative-emotion');
     expect(r.stdout).toContain('（机器人保持安静，消息已转给人工）');

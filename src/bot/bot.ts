@@ -68,6 +68,8 @@ export interface KefuBotOptions {
 export interface KefuBotMessages {
   fallback: string;
   clarify: string;
+  /** Added to a clarify reply once failures reach `maxFailures`: the human is offered, the choices stay. */
+  clarifyOffer: string;
   handoff: string;
   handoffFailed: string;
   noAgent: string;
@@ -77,6 +79,7 @@ export interface KefuBotMessages {
 export const DEFAULT_MESSAGES: KefuBotMessages = {
   fallback: '抱歉，这个问题我暂时无法回答。您可以换个说法，或者说“转人工”联系人工客服。',
   clarify: '您是想问：',
+  clarifyOffer: '都不是？回复序号，或说“转人工”为您转接人工客服。',
   handoff: '正在为您转接人工客服，请稍候…',
   handoffFailed: '抱歉，转接人工客服暂时没有成功。您的请求已记录，客服会尽快联系您。',
   noAgent: '抱歉，目前人工客服都在忙。您可以留言（问题和联系方式），客服上线后会第一时间回复您；也可以继续问我。',
@@ -282,13 +285,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       return this.botSays(s, { ...base, type: 'answer', text: this.answerText(faq, s) + offer, id: m.id, confidence: m.confidence, candidates: m.candidates }, 'answer');
     }
     s.failures++;
-    if (this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
+    const limit = this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures;
     if (m.type === 'clarify') {
+      // A clarify is never replaced by the repeated-failure handoff (its choices would be lost):
+      // at the limit the human is offered with the choices; a further failure hands over.
       const offered = clarifyOffers(m.candidates, this.matcher.thresholds);
       s.offered = offered.map((c) => c.id);
       const list = offered.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
-      return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');
+      const offer = limit ? `\n${this.opt.messages.clarifyOffer}` : '';
+      return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}${offer}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');
     }
+    if (limit) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
     return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.fallback, s), id: m.id, confidence: m.confidence, candidates: m.candidates }, 'fallback');
   }
 

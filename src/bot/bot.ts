@@ -248,7 +248,11 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
         s.handoff = undefined;
         s.failures = 0;
         this.emit('handoff-timeout', { sessionId: s.id, waitedMs: waited });
-        return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.noAgent, s), id: null, confidence: 0, candidates: [] }, 'fallback');
+        // The apology comes with an answer to this message: it is not dropped.
+        const notice = this.fill(this.opt.messages.noAgent, s);
+        this.addTurn(s, { role: 'bot', text: notice, type: 'fallback' });
+        const reply = await this.respond(s, input, customer);
+        return 'text' in reply && reply.text ? { ...reply, text: `${notice}\n${reply.text}` } : reply;
       }
       if (s.mode === 'waiting' && s.handoff && !s.handoff.delivered) await this.deliver(s, input, readEmotion(input));
       this.emit('customer-message', { sessionId: s.id, turn: customer, waiting: s.mode === 'waiting' });

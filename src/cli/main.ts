@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { KefuBot, type KefuReply } from '../bot/bot.js';
+import { KefuBot } from '../bot/bot.js';
 import { KefuError, KefuKnowledgeBaseError, formatProblem } from '../errors.js';
 import { knowledgeBaseJsonSchema } from '../kb/schema.js';
 import type { KefuMatcher } from '../match/matcher.js';
@@ -18,6 +18,7 @@ import { readKnowledgeBase } from '../node/load-kb.js';
 import { approveLearningItem, createMatcher, JsonlLearningStore, KefuLearner, type KefuApproval } from '../index.js';
 import type { KefuRedis } from '../redis/index.js';
 import { junitXml } from './junit.js';
+import { runTerminalChat } from './terminal-chat.js';
 import { progress } from './progress.js';
 import { renderEvalReport, sweepThresholds } from './tools/eval-report.js';
 
@@ -47,8 +48,10 @@ in node_modules/.cache/kefu; KEFU_CACHE=0 turns it off, KEFU_CACHE_DIR moves it)
 Run 'kefu <command> --help' for a command's options and examples.`,
   chat: `Usage: kefu chat <kb> [--json] [--debug] [--learn queue.jsonl] [--segmenter auto|nodejieba|intl] [--var name=value…]
 
-Talk to the bot. On a terminal: a prompt with history (↑/↓), Ctrl-D to quit.
+Talk to the bot. On a terminal: a prompt with history (↑/↓), colour, Ctrl-D or Ctrl-C to quit.
 Piped: each stdin line is a message of one conversation; each reply is printed.
+In both, lines starting with / are commands: /help, /reset (new conversation), /debug,
+/agent (after a handoff, play the human agent), /bot (hand back to the bot), /quit.
 
   --json        print each reply object as JSON, one per line
   --debug       show normalized text, tokens, segmenter, candidates and scores
@@ -294,43 +297,8 @@ async function chat(kb: string, values: Record<string, unknown>): Promise<number
   const matcher = await loadMatcher(kb, values);
   const learner = values.learn ? new KefuLearner(matcher, { store: new JsonlLearningStore(values.learn as string) }) : undefined;
   const bot = new KefuBot(matcher, { variables, learner });
-  const sessionId = `cli-${process.pid}`;
-  const respond = async (line: string) => {
-    const text = line.trim();
-    if (!text) return;
-    const reply = await bot.ask(text, { sessionId });
-    if (values.json) process.stdout.write(`${JSON.stringify(reply)}\n`);
-    else process.stdout.write(`${formatReply(reply)}\n`);
-    if (values.debug) process.stderr.write(`${JSON.stringify(matcher.explain(text).explanation, null, 2)}\n`);
-  };
-  if (!process.stdin.isTTY) {
-    await readLines(respond);
-    return 0;
-  }
-  const { size } = matcher;
-  console.log(`kefu chat — ${size.faqs} FAQs, ${size.questions} questions, segmenter ${matcher.segmenterName}. Ctrl-D to quit.`);
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '你> ', historySize: 200 });
-  rl.prompt();
-  for await (const line of rl) {
-    await respond(line);
-    rl.prompt();
-  }
+  await runTerminalChat({ bot, json: Boolean(values.json), debug: Boolean(values.debug), tty: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
   return 0;
-}
-
-function formatReply(reply: KefuReply): string {
-  switch (reply.type) {
-    case 'answer':
-      return `机器人> ${reply.text}  [${reply.id} ${reply.confidence.toFixed(2)}]`;
-    case 'clarify':
-      return `机器人> ${reply.text}`;
-    case 'handoff':
-      return `机器人> ${reply.text}  [handoff: ${reply.reason}, ${reply.priority}]`;
-    case 'with-human':
-      return reply.waiting ? '（已转人工，正在等待客服接入…）' : '（人工客服处理中）';
-    default:
-      return `机器人> ${reply.text}`;
-  }
 }
 
 async function validate(kb: string, values: Record<string, unknown>): Promise<number> {

@@ -123,6 +123,12 @@ describe('with a human', () => {
     expect(r.text).toContain('留言');
     expect(timeouts).toEqual([70_000]);
     expect((await bot.ask('怎么申请退货', { sessionId: 'w' })).type).toBe('answer');
+    // The first message after the wait is answered too, not only apologised for.
+    await bot.ask('转人工', { sessionId: 'w2' });
+    c.advance(70_000);
+    const first = await bot.ask('怎么申请退货', { sessionId: 'w2' });
+    expect(first).toMatchObject({ type: 'answer', id: 'return-apply' });
+    expect(first.type === 'answer' && first.text).toContain('留言');
   });
 
   it('refuses agent replies to a session the bot holds', async () => {

@@ -133,6 +133,24 @@ describe('kefu chat', () => {
   });
 });
 
+describe('kefu chat commands and handoff', () => {
+  it('never swallows a message after a handoff; /agent plays the human, /bot hands back, /reset and /help work', () => {
+    const r = kefu(['chat', sampleKb], '转人工\nhelp\n/agent\n您好，我是客服小王\n/bot\n怎么退货\n/reset\n/agent\n/foo\n/help\n');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain('[handoff: explicit-request, normal]');
+    expect(out).toMatch(/正在等待客服接入.*\/agent/); // 'help' typed while waiting: answered with what happens and how to go on
+    expect(out).toContain('客服> 您好，我是客服小王');
+    expect(out).toContain('人工客服已结束服务');
+    expect(out).toContain('[return-apply');
+    expect(out).toContain('（新对话）');
+    expect(out).toContain('/agent 在机器人转人工之后可用');
+    expect(out).toContain('未知命令 /foo');
+    expect(out).toContain('/reset   start a new conversation');
+    expect(out).not.toMatch(/\x1b\[/); // no colour when not on a terminal
+  });
+});
+
 describe('kefu build', () => {
   it('writes an index that kefu match loads with identical answers', () => {
     const dir = tempKb({});

@@ -14,6 +14,8 @@ describe('npm start', () => {
     const r = spawnSync('npm', ['start', '--silent'], { input: '怎么退货\n', encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('申请售后');
+    // Only the bot's reply on stdout: no build log, no npm banner (a build, if any, says one line on stderr).
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -12,7 +12,7 @@ export { KefuMatcher } from './match/matcher.js';
 export type { KefuMatch, KefuCandidate, KefuMatcherOptions, KefuThresholds, KefuMatchExplanation, SerializedIndex } from './match/matcher.js';
 export type { KefuSegmenter } from './text/segmenter.js';
 export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
-export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
+export type { KefuBotOptions, KefuBotInfo, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
 export { MemorySessionStore } from './bot/session.js';
 export type { KefuSession, KefuSessionStore, KefuTurn, KefuSessionMode, KefuPendingHandoff, MemorySessionStoreOptions } from './bot/session.js';
 export type { KefuStats } from './bot/stats.js';

@@ -161,7 +161,7 @@ describe('bench end-to-end', () => {
         '--out', '-',
       ];
       const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-        execFile(process.execPath, args, { cwd: repoRoot, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (err, out, errOut) =>
+        execFile(process.execPath, args, { cwd: repoRoot, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, out, errOut) =>
           err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve({ stdout: out, stderr: errOut }),
         );
       });

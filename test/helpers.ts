@@ -15,3 +15,12 @@ export function tempKb(files: Record<string, string>): string {
 export const repoRoot = path.resolve(__dirname, '..');
 export const sampleKb = path.join(repoRoot, 'knowledge-base');
 export const cli = path.join(repoRoot, 'dist/cli/main.js');
+
+/**
+ * CPU time of this process in ms. Speed checks measure this rather than wall time: on a
+ * busy machine other processes stretch wall time many-fold but barely move CPU time.
+ */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}

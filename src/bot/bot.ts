@@ -22,6 +22,16 @@ import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type Em
 
 export type HandoffReason = KefuHandoffReason;
 
+/** What a bot runs on (`bot.info()`). */
+export interface KefuBotInfo {
+  faqs: number;
+  questions: number;
+  /** 'nodejieba', 'intl' (Intl.Segmenter) or your segmenter's name. */
+  segmenter: string;
+  /** Set when Intl.Segmenter stands in for nodejieba (not installed or failed to build): why. */
+  segmenterFallback?: string;
+}
+
 export interface KefuBotOptions {
   /** Values for `{name}` variables in answers, e.g. `{ shopName: '小店' }` (the KB's `variables` are defaults). */
   variables?: Record<string, string>;
@@ -59,6 +69,8 @@ export interface KefuBotOptions {
 export interface KefuBotMessages {
   fallback: string;
   clarify: string;
+  /** Added to a clarify reply once failures reach `maxFailures`: the human is offered, the choices stay. */
+  clarifyOffer: string;
   handoff: string;
   handoffFailed: string;
   noAgent: string;
@@ -68,6 +80,7 @@ export interface KefuBotMessages {
 export const DEFAULT_MESSAGES: KefuBotMessages = {
   fallback: '抱歉，这个问题我暂时无法回答。您可以换个说法，或者说“转人工”联系人工客服。',
   clarify: '您是想问：',
+  clarifyOffer: '都不是？回复序号，或说“转人工”为您转接人工客服。',
   handoff: '正在为您转接人工客服，请稍候…',
   handoffFailed: '抱歉，转接人工客服暂时没有成功。您的请求已记录，客服会尽快联系您。',
   noAgent: '抱歉，目前人工客服都在忙。您可以留言（问题和联系方式），客服上线后会第一时间回复您；也可以继续问我。',
@@ -236,7 +249,11 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
         s.handoff = undefined;
         s.failures = 0;
         this.emit('handoff-timeout', { sessionId: s.id, waitedMs: waited });
-        return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.noAgent, s), id: null, confidence: 0, candidates: [] }, 'fallback');
+        // The apology comes with an answer to this message: it is not dropped.
+        const notice = this.fill(this.opt.messages.noAgent, s);
+        this.addTurn(s, { role: 'bot', text: notice, type: 'fallback' });
+        const reply = await this.respond(s, input, customer);
+        return 'text' in reply && reply.text ? { ...reply, text: `${notice}\n${reply.text}` } : reply;
       }
       if (s.mode === 'waiting' && s.handoff && !s.handoff.delivered) await this.deliver(s, input, readEmotion(input));
       this.emit('customer-message', { sessionId: s.id, turn: customer, waiting: s.mode === 'waiting' });
@@ -275,13 +292,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       return this.botSays(s, { ...base, type: 'answer', text: this.answerText(faq, s) + offer, id: m.id, confidence: m.confidence, candidates: m.candidates }, 'answer');
     }
     s.failures++;
-    if (this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
+    const limit = this.opt.maxFailures > 0 && s.failures >= this.opt.maxFailures;
     if (m.type === 'clarify') {
+      // A clarify is never replaced by the repeated-failure handoff (its choices would be lost):
+      // at the limit the human is offered with the choices; a further failure hands over.
       const offered = clarifyOffers(m.candidates, this.matcher.thresholds);
       s.offered = offered.map((c) => c.id);
       const list = offered.map((c, i) => `${i + 1}. ${c.question}`).join('\n');
-      return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');
+      const offer = limit ? `\n${this.opt.messages.clarifyOffer}` : '';
+      return this.botSays(s, { ...base, type: 'clarify', text: `${this.opt.messages.clarify}\n${list}${offer}`, id: m.id, confidence: m.confidence, candidates: offered }, 'clarify');
     }
+    if (limit) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
     return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.fallback, s), id: m.id, confidence: m.confidence, candidates: m.candidates }, 'fallback');
   }
 
@@ -463,6 +484,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   }
 
   /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */
+  /**
+   * KB size and segmenter, with why when Intl.Segmenter stands in for nodejieba.
+   * @example
+   * bot.info(); // { faqs: 69, questions: 412, segmenter: 'nodejieba' }
+   */
+  info(): KefuBotInfo {
+    const { faqs, questions } = this.matcher.size;
+    const fallback = this.matcher.segmenterFallback;
+    return { faqs, questions, segmenter: this.matcher.segmenterName, ...(fallback ? { segmenterFallback: fallback } : {}) };
+  }
+
   stats(windowMs = Infinity): KefuStats {
     return this.recorder.summarize(this.opt.now() - windowMs);
   }

@@ -19,6 +19,7 @@ export const COMMON = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
   segmenter: { type: 'string' },
+  'no-cache': { type: 'boolean' },
 } as const satisfies OptionSpecs;
 
 export interface KefuCommand<O extends OptionSpecs = OptionSpecs> {

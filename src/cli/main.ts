@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KefuError, KefuKnowledgeBaseError, formatProblem } from '../errors.js';
+import { onSegmenterFallback } from '../node/jieba-segmenter.js';
 import { UsageError, type KefuCommand } from './command.js';
 import build from './commands/build.js';
 import chat from './commands/chat.js';
@@ -30,8 +31,15 @@ Usage: kefu <command> [options]
 Commands:
 ${lines.join('\n')}
 
+Every command takes --debug (stack traces, details), --segmenter auto|nodejieba|intl and
+--no-cache (rebuild the index instead of reusing the one built for the same KB files, kept
+in node_modules/.cache/kefu; KEFU_CACHE=0 turns it off, KEFU_CACHE_DIR moves it).
+
 Run 'kefu <command> --help' for a command's options and examples.`;
 }
+
+// The nodejieba fallback is said once, as one plain line on stderr (stdout stays the answers).
+onSegmenterFallback((message) => process.stderr.write(`kefu: ${message}\n`));
 
 /** The version of the installed package (dist/cli/main.js and src/cli/main.ts both sit two levels down). */
 function version(): string {

@@ -6,6 +6,7 @@ import { createMatcher } from '../index.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { UsageError } from './command.js';
+import { openIndexCache } from './index-cache.js';
 
 export type SegmenterFlag = 'auto' | 'nodejieba' | 'intl';
 
@@ -15,13 +16,27 @@ export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
   return s as SegmenterFlag;
 }
 
-/** A matcher from a KB folder or file, or from a prebuilt index (`kefu build`). */
-export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean }): Promise<KefuMatcher> {
+/**
+ * A matcher from a KB folder or file, or from a prebuilt index (`kefu build`). A KB's built
+ * index is reused from the build cache (index-cache.ts) unless `cache` is false (approvals
+ * need the FAQs' file locations, which an index does not keep) or `--no-cache` is given.
+ */
+export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean }, { cache = true } = {}): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
-  if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
   if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
-  return createMatcher(kb, { segmenter: choice });
+  const entry = await openIndexCache(kb, choice, cache && !values['no-cache']);
+  const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
+  if (saved?.segmenter === info.name) {
+    try {
+      return await createMatcher(saved as Parameters<typeof createMatcher>[0], { segmenter: choice });
+    } catch {
+      // An entry this kefu cannot read: build below and replace it.
+    }
+  }
+  const matcher = await createMatcher(kb, { segmenter: choice });
+  await entry?.writeIndex(matcher.toJSON());
+  return matcher;
 }
 
 /** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */

@@ -83,6 +83,11 @@ export class KefuMatcher {
     return this.engine.settings.segmenterName;
   }
 
+  /** Why the segmenter is a stand-in (nodejieba missing or failed to build), else undefined. */
+  get segmenterFallback(): string | undefined {
+    return this.engine.settings.buildOptions.segmenter?.fallbackReason;
+  }
+
   get calibration(): Readonly<CalibrationModel> {
     return this.engine.model;
   }

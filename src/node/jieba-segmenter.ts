@@ -1,7 +1,8 @@
 /**
  * nodejieba, loaded lazily and once per process: its dictionary takes ~1–2 s to load on
  * first use, so it is loaded when the first bot or matcher is created, never at import.
- * It is an optional dependency: if it failed to build, kefu falls back to Intl.Segmenter.
+ * It is an optional dependency: if it failed to build, kefu falls back to Intl.Segmenter and
+ * says so once (a process warning with code KEFU_NO_NODEJIEBA; the CLI prints one line).
  */
 import { createRequire } from 'node:module';
 import { IntlSegmenter, type KefuSegmenter } from '../text/segmenter.js';
@@ -23,7 +24,11 @@ function loadJieba(): Jieba | undefined {
     mod.cut('预热', true);
     jieba = mod;
   } catch (err) {
-    loadError = err as Error;
+    const e = err as Error & { code?: string };
+    // Say which of the two usual cases it is: not installed at all, or installed without its native part.
+    if (e.code === 'MODULE_NOT_FOUND' && /'nodejieba'/.test(e.message)) loadError = new Error('the optional dependency nodejieba is not installed', { cause: e });
+    else if (e.code === 'BINDING_NOT_FOUND') loadError = new Error('nodejieba is installed but its native module was not built (its install script failed or was skipped)', { cause: e });
+    else loadError = e;
   }
   loadMs = performance.now() - t0;
   return jieba;
@@ -51,6 +56,28 @@ export class JiebaSegmenter implements KefuSegmenter {
   }
 }
 
+/** Segmentation without nodejieba differs (answers may change), so the fallback is said once per process. */
+export const FALLBACK_WARNING_CODE = 'KEFU_NO_NODEJIEBA';
+let noticeGiven = false;
+let notify = (message: string): void => {
+  process.emitWarning(message, { code: FALLBACK_WARNING_CODE });
+};
+
+/** @internal The CLI prints the notice its own way (one plain stderr line). */
+export function onSegmenterFallback(handler: (message: string) => void): void {
+  notify = handler;
+}
+
+function fallbackNotice(reason: string): void {
+  if (noticeGiven) return;
+  noticeGiven = true;
+  notify(
+    `nodejieba is not available (${reason.split('\n')[0]}); kefu segments Chinese with Intl.Segmenter instead, ` +
+      'so some answers differ from a build with nodejieba. To get it: with g++, make and python3 installed, run ' +
+      '`npm_config_yes=true npm install nodejieba` (its install script calls npx); to choose the fallback on purpose, set KEFU_SEGMENTER=intl.',
+  );
+}
+
 export type SegmenterChoice = 'auto' | 'nodejieba' | 'intl' | KefuSegmenter;
 
 export interface SegmenterInfo {
@@ -75,7 +102,9 @@ export function loadSegmenterSync(choice: SegmenterChoice = 'auto'): SegmenterIn
   const ms = before ? 0 : loadMs;
   if (j) return { segmenter: new JiebaSegmenter(), name: 'nodejieba', loadMs: ms };
   if (wanted === 'nodejieba') throw new Error(`kefu: nodejieba was requested but cannot load: ${loadError?.message}`);
-  return { segmenter: new IntlSegmenter(), name: 'intl', loadMs: ms, fallbackReason: loadError?.message };
+  const reason = loadError?.message ?? 'unknown error';
+  fallbackNotice(reason);
+  return { segmenter: new IntlSegmenter('zh', `nodejieba unavailable: ${reason.split('\n')[0]}`), name: 'intl', loadMs: ms, fallbackReason: reason };
 }
 
 /** Async twin of loadSegmenterSync, for symmetry with createMatcher/createBot. */

@@ -1,12 +1,15 @@
 /**
- * Writing approved knowledge back into KB files without losing anything: YAML is edited
- * through the `yaml` Document API, so comments, key order and formatting stay as they were;
+ * Writing approved knowledge back into KB files without losing anything: YAML gets only the
+ * new lines, spliced in at the positions the `yaml` parser reports (yaml-splice.ts), so
+ * comments, key order, flow lists and quoting stay as written (where a splice cannot be
+ * proved right, the file is re-stringified through the Document API, comments kept);
  * every write goes to a temp file renamed over the original (a crash leaves the old file or
  * the new one, never half of either); a lock file serializes writers across processes, and
  * each writer re-reads the file under the lock, so two approvals at once are both kept.
  */
 import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { insertFaqText, insertSimilarText } from './yaml-splice.js';
 import { KefuError } from '../errors.js';
 import type { FaqInput } from '../kb/schema.js';
 import { normalize } from '../text/normalize.js';
@@ -90,6 +93,9 @@ export async function addSimilarQuestions(file: string, faqId: string, questions
     const have = new Set([String(node.get('question')), ...existing].map(key));
     for (const q of questions) if (!have.has(key(q))) (have.add(key(q)), added.push(q));
     if (!added.length) return text;
+    // Only the new lines: the rest of the file stays byte for byte (flow lists, quoting, spacing).
+    const spliced = insertSimilarText(text, doc, node, added);
+    if (spliced !== undefined) return spliced;
     if (isSeq(similar)) for (const q of added) (similar as YAMLSeq).add(doc.createNode(q));
     else node.set('similar', doc.createNode(added));
     return doc.toString({ lineWidth: 0 });
@@ -116,6 +122,8 @@ export async function addFaq(file: string, faq: FaqInput): Promise<void> {
     }
     const seq = faqs as YAMLSeq;
     if (seq.items.some((n) => isMap(n) && n.get('id') === faq.id)) throw new KefuError('duplicate-id', `kefu: ${file} already has an FAQ "${faq.id}"`);
+    const spliced = insertFaqText(text, doc, seq, faq);
+    if (spliced !== undefined) return spliced;
     seq.flow = false;
     seq.add(doc.createNode(faq));
     return doc.toString({ lineWidth: 0 });

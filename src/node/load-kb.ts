@@ -66,7 +66,8 @@ export async function loadKnowledgeBase(kbPath: string, options: ParseKbOptions 
   return { ...kb, warnings: problems.filter((p) => p.severity === 'warning') };
 }
 
-async function listKbFiles(dir: string): Promise<string[]> {
+/** The KB files of a folder, recursively, in sorted order (hidden files and node_modules skipped). */
+export async function listKbFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string) => {
     const entries = await readdir(d, { withFileTypes: true });

@@ -10,6 +10,8 @@ export interface KefuSegmenter {
   cut(text: string): string[];
   /** Words to keep whole (the KB's vocabulary and synonyms). */
   addWords(words: readonly string[]): void;
+  /** Set when this segmenter stands in for the one wanted (nodejieba did not build): why. */
+  readonly fallbackReason?: string;
 }
 
 /**
@@ -23,7 +25,11 @@ export class IntlSegmenter implements KefuSegmenter {
   private readonly words = new Set<string>();
   private maxLen = 0;
 
-  constructor(locale = 'zh') {
+  readonly fallbackReason?: string;
+
+  /** `fallbackReason`: why this runs instead of the segmenter wanted (shown in `bot.info()`). */
+  constructor(locale = 'zh', fallbackReason?: string) {
+    this.fallbackReason = fallbackReason;
     if (typeof Intl === 'undefined' || typeof Intl.Segmenter !== 'function') {
       throw new Error('kefu: Intl.Segmenter is not available in this runtime; pass your own `segmenter`');
     }

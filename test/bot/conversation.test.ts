@@ -40,6 +40,25 @@ describe('handoff triggers', () => {
     ]);
   });
 
+  it('a clarify at the failure limit shows its choices with the offer of a human; the next failure hands over', async () => {
+    const bot = new KefuBot(matcher);
+    expect((await bot.ask('今天天气怎么样', { sessionId: 'cl' })).type).toBe('fallback');
+    const r = await bot.ask('运费', { sessionId: 'cl' });
+    expect(r.type).toBe('clarify');
+    if (r.type !== 'clarify') return;
+    expect(r.candidates.length).toBeGreaterThanOrEqual(2);
+    expect(r.text).toContain('1. ');
+    expect(r.text).toContain('2. ');
+    expect(r.text).toContain('转人工');
+    // The choice still works…
+    expect(await bot.ask('1', { sessionId: 'cl' })).toMatchObject({ type: 'answer', id: r.candidates[0].id });
+    // …and failing again after the offer hands over.
+    const bot2 = new KefuBot(matcher);
+    await bot2.ask('今天天气怎么样', { sessionId: 'cl2' });
+    await bot2.ask('运费', { sessionId: 'cl2' });
+    expect(await bot2.ask('给我讲个笑话', { sessionId: 'cl2' })).toMatchObject({ type: 'handoff', reason: 'repeated-failure' });
+  });
+
   it('an answer in between resets the failure count', async () => {
     const bot = new KefuBot(matcher);
     await bot.ask('今天天气怎么样', { sessionId: 'g' });
@@ -104,6 +123,12 @@ describe('with a human', () => {
     expect(r.text).toContain('留言');
     expect(timeouts).toEqual([70_000]);
     expect((await bot.ask('怎么申请退货', { sessionId: 'w' })).type).toBe('answer');
+    // The first message after the wait is answered too, not only apologised for.
+    await bot.ask('转人工', { sessionId: 'w2' });
+    c.advance(70_000);
+    const first = await bot.ask('怎么申请退货', { sessionId: 'w2' });
+    expect(first).toMatchObject({ type: 'answer', id: 'return-apply' });
+    expect(first.type === 'answer' && first.text).toContain('留言');
   });
 
   it('refuses agent replies to a session the bot holds', async () => {

@@ -5,15 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { cli, repoRoot, sampleKb, tempKb } from '../helpers';
 
 function kefu(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('npm start', () => {
   it('answers piped questions from the bundled KB and exits', () => {
-    const r = spawnSync('npm', ['start', '--silent'], { input: '怎么退货\n', encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
+    const r = spawnSync('npm', ['start', '--silent'], { input: '怎么退货\n', encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('申请售后');
+    // Only the bot's reply on stdout: no build log, no npm banner (a build, if any, says one line on stderr).
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
 
@@ -133,6 +135,24 @@ describe('kefu chat', () => {
   });
 });
 
+describe('kefu chat commands and handoff', () => {
+  it('never swallows a message after a handoff; /agent plays the human, /bot hands back, /reset and /help work', () => {
+    const r = kefu(['chat', sampleKb], '转人工\nhelp\n/agent\n您好，我是客服小王\n/bot\n怎么退货\n/reset\n/agent\n/foo\n/help\n');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain('[handoff: explicit-request, normal]');
+    expect(out).toMatch(/正在等待客服接入.*\/agent/); // 'help' typed while waiting: answered with what happens and how to go on
+    expect(out).toContain('客服> 您好，我是客服小王');
+    expect(out).toContain('人工客服已结束服务');
+    expect(out).toContain('[return-apply');
+    expect(out).toContain('（新对话）');
+    expect(out).toContain('/agent 在机器人转人工之后可用');
+    expect(out).toContain('未知命令 /foo');
+    expect(out).toContain('/reset   start a new conversation');
+    expect(out).not.toMatch(/\x1b\[/); // no colour when not on a terminal
+  });
+});
+
 describe('kefu build', () => {
   it('writes an index that kefu match loads with identical answers', () => {
     const dir = tempKb({});
@@ -174,7 +194,7 @@ describe('kefu import / export', () => {
 
 describe('examples/handoff.mjs', () => {
   it('plays a whole conversation with a handoff, an agent reply and a handback', () => {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples/handoff.mjs')], { encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples/handoff.mjs')], { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('[queue] u-42 needs a human: negative-emotion');
     expect(r.stdout).toContain('（机器人保持安静，消息已转给人工）');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { approveLearningItem, createMatcher, KefuBot, KefuLearner, KefuMatcher, type KefuMatch } from '../../src/index';
 import { loadPosition } from '../../src/kb/order';
 import type { KefuFaq } from '../../src/kb/schema';
-import { repoRoot, sampleKb } from '../helpers';
+import { cpuMs, repoRoot, sampleKb } from '../helpers';
 
 function copyOfSampleKb(): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kefu-hot-')), 'kb');
@@ -149,14 +149,17 @@ describe('hot update of a running bot', () => {
     const read = (f: string) => readFileSync(path.join(evalDir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const faqs = read('kb.jsonl').map((f) => ({ ...f, answer: '-' }));
     await createMatcher({ faqs: faqs.slice(0, 50) }); // segmenter loaded outside the timings
+    // The update-vs-build ratio in CPU time (a busy machine stretches wall time unevenly).
     const t0 = performance.now();
+    const c0 = cpuMs();
     const matcher = await createMatcher({ faqs });
     const build = performance.now() - t0;
+    const buildCpu = cpuMs() - c0;
     // The question is made up here (the set's sentences stay out of the repository).
     const learned = '花呗能不能用数字人民币还款';
-    const t1 = performance.now();
+    const c1 = cpuMs();
     matcher.addQuestions(faqs[0].id, [learned]);
-    const update = performance.now() - t1;
+    const update = cpuMs() - c1;
     expect(matcher.match(learned).id).toBe(faqs[0].id);
 
     // Consolidation: the longest the event loop waits while it runs, seen from a 5 ms timer.
@@ -172,10 +175,10 @@ describe('hot update of a running bot', () => {
     const consolidation = performance.now() - t2;
     clearInterval(tick);
     console.log(
-      `[hot update] zh-afqmc-scale: full build ${build.toFixed(0)} ms, adding a question ${update.toFixed(1)} ms (${((update / build) * 100).toFixed(1)}%), ` +
+      `[hot update] zh-afqmc-scale: full build ${build.toFixed(0)} ms (${buildCpu.toFixed(0)} ms CPU), adding a question ${update.toFixed(1)} ms CPU (${((update / buildCpu) * 100).toFixed(1)}%), ` +
         `consolidation ${consolidation.toFixed(0)} ms with the event loop blocked at most ${longest.toFixed(0)} ms at a time`,
     );
-    expect(update).toBeLessThan(build * 0.05);
+    expect(update).toBeLessThan(buildCpu * 0.05);
     expect(longest).toBeLessThan(build / 4); // a rebuild in one piece would block for about a full build
 
     const updated = faqs.map((f, i) => (i === 0 ? { ...f, similar: [...(f.similar ?? []), learned] } : f));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { approveLearningItem, createMatcher, KefuLearner, readKnowledgeBase } from '../../src/index';
+import { addFaq, addSimilarQuestions, approveLearningItem, createMatcher, KefuLearner, readKnowledgeBase } from '../../src/index';
 import { cli, repoRoot, sampleKb } from '../helpers';
 
 const dist = pathToFileURL(path.join(repoRoot, 'dist/index.js')).href;
@@ -34,6 +34,65 @@ describe('approving learned questions into KB files', () => {
     expect((await createMatcher(kb)).match('数字人民币可以付吗').id).toBe('payment-methods');
     expect((await learner.list()).length).toBe(0);
     expect((await learner.get(item.id)).approvedAs).toEqual({ faqId: 'payment-methods', kind: 'similar' });
+  });
+
+  it('adds only the new lines: flow lists, quoting, comments and blank lines stay as written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kefu-fmt-'));
+    const file = path.join(dir, 'kb.yaml');
+    const original = [
+      '# 退换货',
+      'faqs:',
+      '  - id: return-apply',
+      "    question: '怎么申请退货'",
+      '    similar: [我想退货, "退货流程是什么"]   # flow list, as written',
+      '    answer: "在“我的-订单”中申请售后"',
+      '    keywords: [退货]',
+      '',
+      '  - id: exchange',
+      '    question: 怎么换货',
+      '    similar:',
+      '      - "换货: 怎么弄"',
+      '    answer: 换货请联系客服',
+      '',
+      '  - id: refund-time',
+      '    question: 退款多久到账',
+      '    answer: 1-3个工作日',
+      '# end of file',
+      '',
+    ].join('\n');
+    writeFileSync(file, original);
+    await addSimilarQuestions(file, 'return-apply', ['可以退吗', '退货, 运费谁出']);
+    await addSimilarQuestions(file, 'exchange', ['换货流程']);
+    await addSimilarQuestions(file, 'refund-time', ['钱什么时候退回来: 急']);
+    await addFaq(file, { id: 'used-phones', question: '卖二手手机吗', answer: '只卖全新正品。' });
+    const after = readFileSync(file, 'utf8');
+    expect(after).toContain('    similar: [我想退货, "退货流程是什么", 可以退吗, "退货, 运费谁出"]   # flow list, as written');
+    // Every original line is still there, in order; the only other lines are the new ones.
+    const added = after.split('\n').filter((l) => !original.split('\n').includes(l));
+    expect(added).toEqual([
+      '    similar: [我想退货, "退货流程是什么", 可以退吗, "退货, 运费谁出"]   # flow list, as written',
+      '      - 换货流程',
+      // (and a '    similar:' line, which the file already had elsewhere)
+      '      - "钱什么时候退回来: 急"',
+      '  - id: used-phones',
+      '    question: 卖二手手机吗',
+      '    answer: 只卖全新正品。',
+    ]);
+    expect(after.split('\n').length).toBe(original.split('\n').length + 7); // 6 new lines and a blank one before the new FAQ; the flow list's line changed in place
+    expect(after.endsWith('# end of file\n')).toBe(true);
+    const faqs = parse(after).faqs;
+    expect(faqs.map((f: { id: string }) => f.id)).toEqual(['return-apply', 'exchange', 'refund-time', 'used-phones']);
+    expect(faqs[2].similar).toEqual(['钱什么时候退回来: 急']);
+  });
+
+  it('kefu learn approve on the sample KB changes only the lines it adds', async () => {
+    const kb = copyOfSampleKb();
+    const file = path.join(kb, 'payment.yaml');
+    const before = readFileSync(file, 'utf8');
+    await addSimilarQuestions(file, 'payment-methods', ['支持数字人民币支付吗']);
+    const after = readFileSync(file, 'utf8');
+    expect(after.split('\n').filter((l) => !before.split('\n').includes(l))).toEqual(['      - 支持数字人民币支付吗']);
+    expect(after.split('\n').length).toBe(before.split('\n').length + 1);
   });
 
   it('adds a new FAQ into the file you choose', async () => {

@@ -2,6 +2,7 @@ import { formatProblem } from '../../errors.js';
 import { createMatcher } from '../../index.js';
 import { readKnowledgeBase } from '../../node/load-kb.js';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
+import { openIndexCache } from '../index-cache.js';
 import { segmenterChoice } from '../shared.js';
 
 const help = `Usage: kefu validate <kb> [--strict] [--format text|json] [--no-lint]
@@ -28,9 +29,17 @@ export default defineCommand({
     if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
     const { kb: data, problems, files } = await readKnowledgeBase(kb);
     // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
+    // That takes a build (and nodejieba), so its result is cached for the same files and kefu.
     if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
-      const matcher = await createMatcher(data, { segmenter: segmenterChoice(values) });
-      problems.push(...matcher.lint());
+      const choice = segmenterChoice(values);
+      const entry = await openIndexCache(kb, `${choice}\0${kb}`, !values['no-cache']);
+      let lint = await entry?.readLint();
+      if (!lint) {
+        const matcher = await createMatcher(data, { segmenter: choice });
+        lint = matcher.lint();
+        await entry?.writeLint(lint);
+      }
+      problems.push(...lint);
     }
     const errors = problems.filter((p) => p.severity === 'error');
     const warnings = problems.filter((p) => p.severity === 'warning');

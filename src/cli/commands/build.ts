@@ -1,0 +1,33 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
+import { loadMatcher } from '../shared.js';
+
+const help = `Usage: kefu build <kb> --out <index.json>
+
+Builds the index once and saves it as JSON; createBot/createMatcher load it without
+rebuilding (the browser entry uses it).
+
+Example:
+  kefu build knowledge-base --out public/kb-index.json`;
+
+export default defineCommand({
+  name: 'build',
+  synopsis: 'build <kb> --out <file>',
+  summary: 'write a prebuilt index (browsers, fast cold starts)',
+  help,
+  options: { ...COMMON, out: { type: 'string' } },
+  async run(values, positionals) {
+    const kb = requireKb(positionals, help);
+    const out = values.out;
+    if (!out) throw new UsageError(`--out <file> is required\n\n${help}`);
+    const t0 = performance.now();
+    const matcher = await loadMatcher(kb, values);
+    const json = JSON.stringify(matcher.toJSON());
+    const tmp = `${out}.${process.pid}.tmp`;
+    await writeFile(tmp, json);
+    await rename(tmp, out);
+    const { size } = matcher;
+    console.log(`✓ ${out}: ${size.faqs} FAQs, ${size.questions} questions, ${size.features} features, ${(json.length / 1024).toFixed(0)} KB, built in ${Math.round(performance.now() - t0)} ms (segmenter ${matcher.segmenterName})`);
+    return 0;
+  },
+});

@@ -1,0 +1,40 @@
+import { formatProblem } from '../../errors.js';
+import { COMMON, defineCommand, UsageError } from '../command.js';
+
+const help = `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite]
+
+Columns: id, category, question, similar (one per line in the cell, or |-separated),
+answer (variants separated by a line "---"), and optionally keywords, required, patterns,
+tags, handoff, priority, threshold. Chinese headers work too (编号, 分类, 问题, 相似问题,
+答案…). CSVs may be UTF-8 (with or without BOM) or GBK as saved by Chinese Excel.
+Writes <dir>/<category>.yaml; existing files are kept unless --overwrite. KB-wide
+settings (synonyms used by @patterns, vocabulary) are not in spreadsheets: keep them in
+their own file in the KB folder.
+
+Example:
+  kefu import faqs.xlsx --out knowledge-base`;
+
+export default defineCommand({
+  name: 'import',
+  synopsis: 'import <sheet> --out <dir>',
+  summary: 'turn a .csv/.xlsx of FAQs into KB files (one per category)',
+  help,
+  options: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+  async run(values, positionals) {
+    const file = positionals[0];
+    if (!file) throw new UsageError(`missing <kb>: the knowledge-base folder or file\n\n${help}`);
+    const out = values.out;
+    if (!out) throw new UsageError(`--out <dir> is required\n\n${help}`);
+    // exceljs loads only when a spreadsheet is read or written.
+    const { readSpreadsheet, importToKbFiles } = await import('../tools/spreadsheet.js');
+    const { faqs, problems } = await readSpreadsheet(file);
+    for (const p of problems) console.error(formatProblem(p));
+    if (problems.some((p) => p.severity === 'error')) {
+      console.error(`✗ ${file}: ${problems.filter((p) => p.severity === 'error').length} errors; nothing written`);
+      return 1;
+    }
+    const written = await importToKbFiles(faqs, out, { overwrite: Boolean(values.overwrite) });
+    console.log(`✓ ${faqs.length} FAQs from ${file} → ${written.join(', ')}`);
+    return 0;
+  },
+});

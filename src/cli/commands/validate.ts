@@ -1,0 +1,46 @@
+import { formatProblem } from '../../errors.js';
+import { createMatcher } from '../../index.js';
+import { readKnowledgeBase } from '../../node/load-kb.js';
+import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
+import { segmenterChoice } from '../shared.js';
+
+const help = `Usage: kefu validate <kb> [--strict] [--format text|json] [--no-lint]
+
+Exit 0 when valid (warnings are printed but only fail with --strict), 1 otherwise.
+One line per problem: file:line faq "id" (field): message.
+Errors: schema, unknown fields, duplicate ids, the same question under two ids, empty
+texts, broken patterns. Warnings: undeclared categories, and (unless --no-lint) questions
+of two FAQs that are nearly the same (with their similarity) and FAQs that another shadows.
+
+Examples:
+  kefu validate knowledge-base
+  kefu validate knowledge-base --strict --format json`;
+
+export default defineCommand({
+  name: 'validate',
+  synopsis: 'validate <kb>',
+  summary: 'check KB files: schema, duplicate ids and questions, patterns',
+  help,
+  options: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
+  async run(values, positionals) {
+    const kb = requireKb(positionals, help);
+    const format = values.format ?? 'text';
+    if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
+    const { kb: data, problems, files } = await readKnowledgeBase(kb);
+    // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
+    if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
+      const matcher = await createMatcher(data, { segmenter: segmenterChoice(values) });
+      problems.push(...matcher.lint());
+    }
+    const errors = problems.filter((p) => p.severity === 'error');
+    const warnings = problems.filter((p) => p.severity === 'warning');
+    const ok = errors.length === 0 && (!values.strict || warnings.length === 0);
+    if (format === 'json') {
+      console.log(JSON.stringify({ valid: ok, files: files.length, faqs: data.faqs.length, errors: errors.length, warnings: warnings.length, problems }, null, 2));
+    } else {
+      for (const p of problems) console.log(formatProblem(p));
+      console.log(`${ok ? '✓' : '✗'} ${files.length} files, ${data.faqs.length} FAQs: ${errors.length} errors, ${warnings.length} warnings${values.strict && warnings.length ? ' (--strict)' : ''}`);
+    }
+    return ok ? 0 : 1;
+  },
+});

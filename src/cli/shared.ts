@@ -1,0 +1,59 @@
+/** What several commands share: loading a matcher, reading stdin by lines, finding case files. */
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+import { createMatcher } from '../index.js';
+import type { KefuMatcher } from '../match/matcher.js';
+import { loadSegmenterSync } from '../node/jieba-segmenter.js';
+import { UsageError } from './command.js';
+
+export type SegmenterFlag = 'auto' | 'nodejieba' | 'intl';
+
+export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
+  const s = values.segmenter ?? 'auto';
+  if (!['auto', 'nodejieba', 'intl'].includes(s)) throw new UsageError(`--segmenter must be auto, nodejieba or intl, not "${s}"`);
+  return s as SegmenterFlag;
+}
+
+/** A matcher from a KB folder or file, or from a prebuilt index (`kefu build`). */
+export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean }): Promise<KefuMatcher> {
+  const choice = segmenterChoice(values);
+  const info = loadSegmenterSync(choice);
+  if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
+  if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
+  return createMatcher(kb, { segmenter: choice });
+}
+
+/** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */
+async function isKbFile(file: string): Promise<boolean> {
+  const fh = await open(file, 'r').catch(() => undefined);
+  if (!fh) return true;
+  const { buffer, bytesRead } = await fh.read(Buffer.alloc(200), 0, 200, 0);
+  await fh.close();
+  return !buffer.subarray(0, bytesRead).toString('utf8').includes('"kefu-index"');
+}
+
+/** Calls `onLine` for each stdin line, one at a time, in order; resolves at end of input. */
+export function readLines(onLine: (line: string) => void | Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+    let chain = Promise.resolve();
+    rl.on('line', (line) => {
+      chain = chain.then(() => onLine(line)).catch(reject);
+    });
+    rl.on('close', () => chain.then(resolve, reject));
+  });
+}
+
+/** `--cases a.yaml dir/` → the case files, a folder's .yaml/.yml/.json files in sorted order. */
+export async function expandCaseFiles(items: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const item of items) {
+    const info = await stat(item).catch(() => undefined);
+    if (!info) throw new UsageError(`case file "${item}" not found`);
+    if (info.isDirectory()) {
+      for (const f of (await readdir(item)).sort()) if (/\.(ya?ml|json)$/i.test(f)) out.push(path.join(item, f));
+    } else out.push(item);
+  }
+  return out;
+}

@@ -2,8 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // Library entries: Node (may load nodejieba), browser (web standards only), kefu/redis (ioredis).
-    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts' },
+    // Library entries: Node (may load nodejieba), browser (web standards only), kefu/redis (ioredis), kefu/server (live chat).
+    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', server: 'src/server/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -3,8 +3,8 @@
 //   examples/widget/vendor/kefu.browser.js   src/browser.ts bundled for browsers (ESM, minified, es2020)
 //   examples/widget/vendor/kb-index.json     the sample KB's prebuilt index, built by Node with
 //                                            segmenter 'intl' so Node and browsers tokenize alike
-// and a Node bundle of src/index.ts under os.tmpdir() (printed; usable as KEFU_MODULE for
-// examples/server/server.mjs until dist/ is rebuilt).
+// and a Node bundle of src/index.ts under os.tmpdir() (printed; the browser tests
+// compare its decisions with the browser's).
 //
 // Usage: node scripts/build-browser-bundle.mjs [--kb knowledge-base] [--out examples/widget/vendor] [--quiet]
 // Fails (exit 1) if the browser bundle would pull in any Node built-in.
@@ -122,7 +122,7 @@ async function buildNodeEntry(dir = join(tmpdir(), 'kefu-node-bundle')) {
   return file;
 }
 const nodeBundle = await buildNodeEntry();
-log(`node bundle     ${nodeBundle}   (KEFU_MODULE=${nodeBundle} node examples/server/server.mjs)`);
+log(`node bundle     ${nodeBundle}`);
 
 // ── 3. the sample KB's prebuilt index, tokenized with Intl.Segmenter ──────────
 const kefu = await import(pathToFileURL(nodeBundle).href);

@@ -181,7 +181,7 @@
     var text = box.value.trim();
     if (!text || !state.openId) return;
     var r = await act('/api/agent/reply', { sessionId: state.openId, text: text });
-    if (r) box.value = '';
+    if (r) { box.value = ''; state.typingAt = 0; }
   });
 
   // ── live events (fetch, so the credentials go in a header, not the URL) ──

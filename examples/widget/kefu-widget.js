@@ -4,8 +4,9 @@
  *   <script src="/kefu/kefu-widget.js" data-mode="local" defer></script>
  *
  * Modes
- *   local  (default) loads vendor/kefu.browser.js + vendor/kb-index.json next to this file and
- *          answers in the browser: no server round-trip.
+ *   local  (default) answers in the browser with vendor/kefu.browser.js + vendor/kb-index.lite.json
+ *          next to this file, fetched in parallel on first open or when the page is idle
+ *          (data-preload="false": on first open only); no server round-trip.
  *   server POSTs to {api}/api/ask and receives human agents' messages live from
  *          {api}/api/events (Server-Sent Events; falls back to polling).
  *
@@ -90,38 +91,52 @@
   }
 
   // ── transports ─────────────────────────────────────────────────────────────
-  /** In-browser matching with the kefu browser bundle. */
+  /**
+   * In-browser matching with the kefu browser bundle. Nothing heavy loads with the page: the
+   * engine and the index are fetched together (in parallel) on first open, on the first
+   * question, or when the browser is idle — whichever comes first.
+   */
   function LocalTransport(opts, sessionId) {
     var self = this;
     this.bot = null;
     this.listeners = [];
-    this.ready = (async function () {
-      var mod = await import(opts.bundleUrl);
-      var kb = opts.knowledgeBase;
-      if (!kb) {
-        var res = await fetch(opts.indexUrl);
-        if (!res.ok) throw new Error('cannot load ' + opts.indexUrl + ': HTTP ' + res.status);
-        kb = await res.json();
-      }
-      var bot = await mod.createBot(Object.assign({ knowledgeBase: kb }, opts.botOptions || {}));
-      bot.on('agent-message', function (e) {
-        if (e.sessionId === sessionId) self.emit({ type: 'agent-message', text: e.turn.text, agent: e.agentId || null });
-      });
-      bot.on('handback', async function (e) {
-        if (e.sessionId !== sessionId) return;
-        var s = await bot.session(sessionId);
-        var last = s && s.turns.filter(function (t) { return t.type === 'handback'; }).pop();
-        self.emit({ type: 'handback', text: last ? last.text : '' });
-      });
-      self.bot = bot;
-      return bot;
-    })();
+    var loading = null;
+    this.load = function () {
+      if (loading) return loading;
+      loading = (async function () {
+        var index = opts.knowledgeBase ? Promise.resolve(opts.knowledgeBase) : fetch(opts.indexUrl).then(function (res) {
+          if (!res.ok) throw new Error('cannot load ' + opts.indexUrl + ': HTTP ' + res.status);
+          return res.json();
+        });
+        var loaded = await Promise.all([import(opts.bundleUrl), index]);
+        var mod = loaded[0], kb = loaded[1];
+        var bot = await mod.createBot(Object.assign({ knowledgeBase: kb }, opts.botOptions || {}));
+        bot.on('agent-message', function (e) {
+          if (e.sessionId === sessionId) self.emit({ type: 'agent-message', text: e.turn.text, agent: e.agentId || null });
+        });
+        bot.on('handback', async function (e) {
+          if (e.sessionId !== sessionId) return;
+          var s = await bot.session(sessionId);
+          var last = s && s.turns.filter(function (t) { return t.type === 'handback'; }).pop();
+          self.emit({ type: 'handback', text: last ? last.text : '' });
+        });
+        self.bot = bot;
+        return bot;
+      })();
+      return loading;
+    };
+    // `ready` starts the load when someone awaits it.
+    this.ready = { then: function (ok, fail) { return self.load().then(ok, fail); }, catch: function (fail) { return self.load().catch(fail); } };
+    if (opts.preload !== false) {
+      var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 3000); };
+      idle(function () { self.load().catch(function () {}); }, { timeout: 8000 });
+    }
     this.ask = async function (text, faqId) {
-      var bot = await self.ready;
+      var bot = await self.load();
       return bot.ask(text, { sessionId: sessionId, channel: 'web', faqId: faqId });
     };
     this.feedback = async function (turnId, vote) {
-      var bot = await self.ready;
+      var bot = await self.load();
       return bot.feedback(sessionId, turnId, vote);
     };
   }
@@ -274,7 +289,7 @@
       greeting: '您好！我是智能客服，请问有什么可以帮您？可以直接输入问题，例如“怎么退货”“多久发货”。',
       quickQuestions: ['怎么退货', '多久发货', '运费', '转人工'],
       bundleUrl: BASE + 'vendor/kefu.browser.js',
-      indexUrl: BASE + 'vendor/kb-index.json',
+      indexUrl: BASE + 'vendor/kb-index.lite.json',
       cssUrl: BASE + 'kefu-widget.css',
       target: document.body,
       open: false,
@@ -701,6 +716,7 @@
       if (d.greeting) opts.greeting = d.greeting;
       if (d.index) opts.indexUrl = new URL(d.index, BASE).href;
       if (d.bundle) opts.bundleUrl = new URL(d.bundle, BASE).href;
+      if (d.preload === 'false') opts.preload = false;
       mount(opts);
     };
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', auto);

@@ -150,10 +150,11 @@ export function createKefuServer(options: KefuServerOptions): KefuServer {
     if (path === '/agent' || path === '/agent/') return (await consoleFiles.response(req, '/agent.html', consoleHeaders))!;
     if (path.startsWith('/agent/')) return (await consoleFiles.response(req, path.slice('/agent'.length), consoleHeaders)) ?? json(404, { error: 'not found' });
     if (path === '/' || path === '/index.html') {
-      // The demo shop page, switched to server mode.
+      // The demo shop page, switched to server mode (?mode=local keeps it answering in the browser).
       const page = await widget.response(new Request(req.url, { headers: { 'accept-encoding': 'identity' } }), '/index.html');
       if (!page) return json(404, { error: 'not found' });
-      const html = (await page.text()).replace(/(<script[^>]*kefu-widget\.js[^>]*?)data-mode="local"/, '$1data-mode="server"');
+      const text = await page.text();
+      const html = ctx.url.searchParams.get('mode') === 'local' ? text : text.replace(/(<script[^>]*kefu-widget\.js[^>]*?)data-mode="local"/, '$1data-mode="server"');
       return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
     }
     // The widget and its files load from shop pages on other origins.

@@ -51,7 +51,7 @@ function newestMtime(dir: string): number {
 
 /** Run scripts/build-browser-bundle.mjs unless its outputs exist and are newer than src/, the KB and the script. */
 function ensureBundle(): { nodeBundle: string; bundle: { raw: number; minified: number; gzip: number } } {
-  const outputs = ['kefu.browser.js', 'kb-index.json', 'build-info.json'].map((f) => join(VENDOR, f));
+  const outputs = ['kefu.browser.js', 'kb-index.json', 'kb-index.lite.json', 'build-info.json'].map((f) => join(VENDOR, f));
   const info = () => JSON.parse(readFileSync(join(VENDOR, 'build-info.json'), 'utf8'));
   const inputsAt = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'knowledge-base')), statSync(join(ROOT, 'scripts/build-browser-bundle.mjs')).mtimeMs);
   const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > inputsAt) && existsSync(info().nodeBundle);
@@ -199,7 +199,7 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('chat widget in chromium', () => {
 
     // Local mode never calls a server API.
     expect(requests.filter((p) => p.startsWith('/api/'))).toEqual([]);
-    expect(requests).toContain('/vendor/kb-index.json');
+    expect(requests).toContain('/vendor/kb-index.lite.json');
     ran++;
   });
 

@@ -25,6 +25,7 @@ agents file (YAML or JSON) whose secrets are scrypt hashes:
   --redis-prefix P      key prefix in Redis (default kefu:)
   --allow-origin O…     shop pages (e.g. https://shop.example) that embed the widget from this server
   --allow-host NAME…    host names this server is reached by (besides localhost and IP addresses)
+  --trust-proxy         behind a reverse proxy: per-client limits use X-Forwarded-For
   --agent-wait SECONDS  how long a customer waits for an agent before the bot offers to take a message (default 120)
   --segmenter S         auto | nodejieba | intl
 
@@ -41,6 +42,7 @@ export const SERVE_OPTIONS = {
   'allow-origin': { type: 'string', multiple: true },
   'allow-host': { type: 'string', multiple: true },
   'agent-wait': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
   'hash-secret': { type: 'boolean' },
 } as const;
 
@@ -91,6 +93,7 @@ export async function serve(positionals: string[], values: Record<string, unknow
     allowOrigins: values['allow-origin'] as string[] | undefined,
     allowHosts: values['allow-host'] as string[] | undefined,
     live,
+    trustProxy: Boolean(values['trust-proxy']),
   });
   server.on('left-message', (m) => console.log(`left message from ${m.sessionId} (${m.contact}): ${m.text.replace(/\s+/g, ' ')}`));
   server.on('error', (err) => console.error(`kefu serve: ${(err as Error)?.message ?? err}`));

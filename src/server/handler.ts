@@ -44,6 +44,11 @@ export interface KefuServerOptions {
   maxTextLength?: number;
   /** Open event streams: customers (all, and per client address) and agents (all, and per agent). */
   streams?: { customers?: number; perCustomerClient?: number; agents?: number; perAgent?: number };
+  /**
+   * Behind a reverse proxy every request comes from the proxy's address: take the client's
+   * from the first `X-Forwarded-For` entry instead (only if the proxy sets it). Default false.
+   */
+  trustProxy?: boolean;
   /** How often waits for an agent are checked against the bot's `agentWaitMs`. Default 1,000 ms. */
   sweepMs?: number;
 }
@@ -180,7 +185,8 @@ export function createKefuServer(options: KefuServerOptions): KefuServer {
         if (!cors) return json(405, { error: 'OPTIONS not allowed here' });
         return withCors(new Response(null, { status: 204, headers: { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type, last-event-id', 'access-control-max-age': '600' } }), origin!);
       }
-      const res = await route({ req, url, path, client: info.remoteAddress ?? 'unknown' });
+      const forwarded = options.trustProxy ? req.headers.get('x-forwarded-for')?.split(',')[0].trim() : undefined;
+      const res = await route({ req, url, path, client: forwarded || info.remoteAddress || 'unknown' });
       return cors ? withCors(res, origin!) : res;
     } catch (err) {
       if (!(err instanceof HttpError) && !(err as { code?: string })?.code) events.emit('error', err);

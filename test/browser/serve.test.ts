@@ -271,6 +271,20 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
     const inside = await phone.evaluate(() => document.activeElement?.classList.contains('kefu-host'));
     expect(inside).toBe(true);
 
+    // Enter while an IME composes (isComposing, or keyCode 229 where it is not set) sends nothing; Shift+Enter breaks the line.
+    const sent = await page.locator('.kefu-msg.kefu-me').count();
+    await page.locator('.kefu-input').fill('tui');
+    await page.locator('.kefu-input').evaluate((el) => {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, cancelable: true }));
+      const legacy = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+      Object.defineProperty(legacy, 'keyCode', { get: () => 229 });
+      el.dispatchEvent(legacy);
+    });
+    await page.locator('.kefu-input').press('Shift+Enter');
+    await page.waitForTimeout(300);
+    expect(await page.locator('.kefu-msg.kefu-me').count()).toBe(sent);
+    expect(await page.locator('.kefu-input').inputValue()).toBe('tui\n');
+
     const A = await agent('wang:wang-secret');
     expect(await axeSerious(A)).toEqual([]);
     ran++;

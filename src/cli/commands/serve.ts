@@ -2,12 +2,14 @@
  * `kefu serve <kb>`: the live-chat server (widget, customer API, agent console) on Node's http.
  */
 import readline from 'node:readline';
-import { createBot } from '../index.js';
-import { createKefuServer, hashAgentSecret, listen, loadAgentsFile, MemoryLiveStore, RedisLiveStore } from '../server/index.js';
-import type { KefuLiveStore } from '../server/live-store.js';
-import type { KefuRedis } from '../redis/connection.js';
+import { createBot } from '../../index.js';
+import { createKefuServer, hashAgentSecret, listen, loadAgentsFile, MemoryLiveStore, RedisLiveStore } from '../../server/index.js';
+import type { KefuLiveStore } from '../../server/live-store.js';
+import type { KefuRedis } from '../../redis/connection.js';
+import { COMMON, defineCommand, UsageError } from '../command.js';
+import { segmenterChoice } from '../shared.js';
 
-export const SERVE_HELP = `Usage: kefu serve <kb> [--host 127.0.0.1] [--port 3000] [--agents FILE] [--redis URL] [--allow-origin ORIGIN…]
+const SERVE_HELP = `Usage: kefu serve <kb> [--host 127.0.0.1] [--port 3000] [--agents FILE] [--redis URL] [--allow-origin ORIGIN…]
        kefu serve --hash-secret        (reads a secret on stdin, prints its hash for an agents file)
 
 Live chat a shop can run: the widget script, the customer API (/api/…), and the agent
@@ -33,7 +35,7 @@ Examples:
   KEFU_AGENT_TOKEN=$(openssl rand -hex 16) kefu serve knowledge-base --port 3000
   kefu serve knowledge-base --agents agents.yaml --allow-origin https://shop.example --redis redis://127.0.0.1:6379`;
 
-export const SERVE_OPTIONS = {
+const SERVE_OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   agents: { type: 'string' },
@@ -46,7 +48,6 @@ export const SERVE_OPTIONS = {
   'hash-secret': { type: 'boolean' },
 } as const;
 
-export class ServeUsageError extends Error {}
 
 async function readSecret(): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, terminal: false });
@@ -58,27 +59,36 @@ async function readSecret(): Promise<string> {
   return '';
 }
 
-export async function serve(positionals: string[], values: Record<string, unknown>, segmenter: 'auto' | 'nodejieba' | 'intl'): Promise<number> {
+export default defineCommand({
+  name: 'serve',
+  synopsis: 'serve <kb>',
+  summary: 'live chat: the widget, the customer API and the agent console (/agent)',
+  help: SERVE_HELP,
+  options: { ...COMMON, ...SERVE_OPTIONS },
+  run: (values, positionals) => serve(positionals, values, segmenterChoice(values)),
+});
+
+async function serve(positionals: string[], values: Record<string, unknown>, segmenter: ReturnType<typeof segmenterChoice>): Promise<number> {
   if (values['hash-secret']) {
     const secret = (await readSecret()).trim();
-    if (secret.length < 8) throw new ServeUsageError('--hash-secret: give a secret of at least 8 characters on stdin');
+    if (secret.length < 8) throw new UsageError('--hash-secret: give a secret of at least 8 characters on stdin');
     console.log(await hashAgentSecret(secret));
     return 0;
   }
   const kb = positionals[0];
-  if (!kb) throw new ServeUsageError(`missing <kb>: the knowledge-base folder or file\n\n${SERVE_HELP}`);
+  if (!kb) throw new UsageError(`missing <kb>: the knowledge-base folder or file\n\n${SERVE_HELP}`);
   const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeUsageError(`--port must be 0–65535, not "${String(values.port)}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, not "${String(values.port)}"`);
   const wait = values['agent-wait'] === undefined ? 120 : Number(values['agent-wait']);
-  if (!(wait > 0)) throw new ServeUsageError(`--agent-wait must be a number of seconds > 0, not "${String(values['agent-wait'])}"`);
+  if (!(wait > 0)) throw new UsageError(`--agent-wait must be a number of seconds > 0, not "${String(values['agent-wait'])}"`);
   const token = process.env.KEFU_AGENT_TOKEN || undefined;
   const agents = values.agents ? await loadAgentsFile(values.agents as string) : undefined;
-  if (!token && !agents) throw new ServeUsageError(`agents need credentials: set KEFU_AGENT_TOKEN or pass --agents FILE\n\n${SERVE_HELP}`);
+  if (!token && !agents) throw new UsageError(`agents need credentials: set KEFU_AGENT_TOKEN or pass --agents FILE\n\n${SERVE_HELP}`);
 
   let redis: KefuRedis | undefined;
   let live: KefuLiveStore = new MemoryLiveStore();
   if (values.redis) {
-    const { connectRedis } = await import('../redis/index.js');
+    const { connectRedis } = await import('../../redis/index.js');
     redis = await connectRedis(values.redis as string, { prefix: values['redis-prefix'] as string | undefined });
     const shared = new RedisLiveStore(redis);
     await shared.whenReady();

@@ -3,8 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // Library entries: Node (may load nodejieba), browser (web standards only), kefu/redis (ioredis),
-    // kefu/text (Node and browser builds); internal: for bench/ and scripts/ only, not exported.
-    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', text: 'src/text/node.ts', 'text-browser': 'src/text/index.ts', internal: 'src/internal.ts' },
+    // kefu/text (Node and browser builds), kefu/server (live chat); internal: for bench/ and scripts/ only, not exported.
+    entry: { index: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', text: 'src/text/node.ts', 'text-browser': 'src/text/index.ts', internal: 'src/internal.ts', server: 'src/server/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -93,6 +93,11 @@ export interface KefuAskOptions {
   user?: KefuSession['user'];
   /** Per-session variables, e.g. `{ userName: '张先生' }`; must be declared in `sessionVariables`. */
   variables?: Record<string, string>;
+  /**
+   * The customer picked this FAQ (a "did you mean" or related-question chip): answer it
+   * directly, never counted as a failure. An unknown id is matched as plain text instead.
+   */
+  faqId?: string;
 }
 
 interface ReplyBase {
@@ -145,7 +150,8 @@ export interface KefuHandoffEvent {
 export interface KefuBotEvents {
   handoff: (event: KefuHandoffEvent) => void;
   'handoff-failed': (event: { sessionId: string; attempt: number; error: string }) => void;
-  'handoff-timeout': (event: { sessionId: string; waitedMs: number }) => void;
+  /** `turn`: the bot's apology, when the wait was ended by `expireWaiting` (not by a message). */
+  'handoff-timeout': (event: { sessionId: string; waitedMs: number; turn?: KefuTurn }) => void;
   'customer-message': (event: { sessionId: string; turn: KefuTurn; waiting: boolean }) => void;
   'agent-message': (event: { sessionId: string; turn: KefuTurn; agentId?: string }) => void;
   handback: (event: { sessionId: string }) => void;
@@ -226,7 +232,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       if (options.variables) session.variables = { ...session.variables, ...options.variables };
       session.updatedAt = now;
       const customer = this.addTurn(session, { role: 'customer', text });
-      const reply = await this.respond(session, text, customer);
+      const reply = await this.respond(session, text, customer, options.faqId);
       await this.sessions.set(session);
       return [reply, session] as const;
     });
@@ -240,7 +246,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     return this.sessions.exclusive ? this.sessions.exclusive(sessionId, fn) : fn();
   }
 
-  private async respond(s: KefuSession, input: string, customer: KefuTurn): Promise<KefuReply> {
+  private async respond(s: KefuSession, input: string, customer: KefuTurn, faqId?: string): Promise<KefuReply> {
     const base = { sessionId: s.id, input };
     if (s.mode !== 'bot') {
       const waited = this.opt.now() - (s.handoff?.requestedAt ?? s.updatedAt);
@@ -256,6 +262,12 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
         return 'text' in reply && reply.text ? { ...reply, text: `${notice}\n${reply.text}` } : reply;
       }
       if (s.mode === 'waiting' && s.handoff && !s.handoff.delivered) await this.deliver(s, input, readEmotion(input));
+      // Anger while waiting moves the customer up the queue.
+      const anger = s.mode === 'waiting' && s.handoff ? readEmotion(input).intensity : 0;
+      if (anger >= this.opt.emotionThreshold) {
+        const raised: FaqPriority = anger >= 0.75 ? 'urgent' : 'high';
+        if (PRIORITY_RANK[raised] > PRIORITY_RANK[s.handoff!.priority]) s.handoff!.priority = raised;
+      }
       this.emit('customer-message', { sessionId: s.id, turn: customer, waiting: s.mode === 'waiting' });
       this.recorder.record({ at: this.opt.now(), kind: 'with-human' });
       return { ...base, type: 'with-human', turnId: customer.id, text: '', waiting: s.mode === 'waiting' };
@@ -275,8 +287,10 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
     // "2" / "第二个" after a "did you mean" list picks that FAQ.
     const choice = s.offered && CHOICE.exec(input.trim());
+    const picked = faqId ? this.matcher.faq(faqId) : undefined;
     let m: KefuMatch;
-    if (choice) {
+    if (picked) m = { type: 'answer', text: input, id: picked.id, confidence: 1, candidates: [{ id: picked.id, confidence: 1, question: picked.question }] };
+    else if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
       m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input, this.matcher.analyze(input, normalized));
@@ -399,6 +413,36 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       });
     }
     return ok;
+  }
+
+  /**
+   * End every wait for an agent longer than `agentWaitMs`: the bot apologises (offering to take
+   * a message) and emits `handoff-timeout`. Call it on a timer, so the wait ends on time rather
+   * than on the customer's next message. Returns how many waits ended.
+   */
+  async expireWaiting(): Promise<number> {
+    let ended = 0;
+    const now = this.opt.now();
+    for (const listed of (await this.sessions.withHuman?.()) ?? []) {
+      if (listed.mode !== 'waiting' || now - (listed.handoff?.requestedAt ?? listed.updatedAt) <= this.opt.agentWaitMs) continue;
+      const done = await this.exclusive(listed.id, async () => {
+        const s = await this.sessions.get(listed.id);
+        if (!s || s.mode !== 'waiting') return undefined;
+        const waited = this.opt.now() - (s.handoff?.requestedAt ?? s.updatedAt);
+        if (waited <= this.opt.agentWaitMs) return undefined;
+        s.mode = 'bot';
+        s.handoff = undefined;
+        s.failures = 0;
+        const text = this.fill(this.opt.messages.noAgent, s);
+        const turn = this.addTurn(s, { role: 'bot', text, type: 'handoff-timeout' });
+        await this.sessions.set(s);
+        return { waited, turn };
+      });
+      if (!done) continue;
+      ended++;
+      this.emit('handoff-timeout', { sessionId: listed.id, waitedMs: done.waited, turn: done.turn });
+    }
+    return ended;
   }
 
   /** Sessions waiting for or talking with a human, for an agent console. */

@@ -16,11 +16,12 @@ import importSheet from './commands/import.js';
 import learn from './commands/learn.js';
 import match from './commands/match.js';
 import schema from './commands/schema.js';
+import serve from './commands/serve.js';
 import test from './commands/test.js';
 import validate from './commands/validate.js';
 
 /** In the order `kefu --help` lists them. */
-const COMMANDS: readonly KefuCommand[] = [chat, match, validate, test, evaluate, build, learn, importSheet, exportSheet, schema] as KefuCommand[];
+const COMMANDS: readonly KefuCommand[] = [chat, match, validate, test, evaluate, build, learn, importSheet, exportSheet, schema, serve] as KefuCommand[];
 
 function mainHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.synopsis.padEnd(25)} ${c.summary}`);

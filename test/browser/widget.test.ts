@@ -2,7 +2,7 @@
  * The chat widget in a real browser: Debian's chromium driven by playwright-core.
  *
  * - local mode: the kefu browser bundle answers in the page (no server round-trip)
- * - server mode: examples/server/server.mjs, with a customer and an agent in two live contexts
+ * - server mode (kefu serve, agents, customers): test/browser/serve.test.ts
  * - XSS: KB and customer strings are shown as text and never run
  * - the browser matcher agrees with Node's (Intl.Segmenter both sides; nodejieba reported)
  * - screenshots: into docs/screenshots/ with KEFU_UPDATE_SCREENSHOTS=1 (the README shows them),
@@ -11,7 +11,7 @@
  * Without chromium the suite is skipped locally and FAILS with CI=true.
  * Chromium: apt-get install -y chromium (path override: KEFU_CHROMIUM).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
@@ -52,7 +52,7 @@ function newestMtime(dir: string): number {
 
 /** Run scripts/build-browser-bundle.mjs unless its outputs exist and are newer than src/, the KB and the script. */
 function ensureBundle(): { nodeBundle: string; bundle: { raw: number; minified: number; gzip: number } } {
-  const outputs = ['kefu.browser.js', 'kb-index.json', 'build-info.json'].map((f) => join(VENDOR, f));
+  const outputs = ['kefu.browser.js', 'kb-index.json', 'kb-index.lite.json', 'build-info.json'].map((f) => join(VENDOR, f));
   const info = () => JSON.parse(readFileSync(join(VENDOR, 'build-info.json'), 'utf8'));
   const inputsAt = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'knowledge-base')), statSync(join(ROOT, 'scripts/build-browser-bundle.mjs')).mtimeMs);
   const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > inputsAt) && existsSync(info().nodeBundle);
@@ -90,33 +90,6 @@ async function serveWidget(pages: Record<string, string>): Promise<Served> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
-}
-
-/** `node examples/server/server.mjs` on a free port; resolves with its URL. */
-function startExampleServer(kefuModule: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'examples/server/server.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEFU_MODULE: kefuModule },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`example server did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok({ url: `http://127.0.0.1:${m[1]}`, child, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`example server exited (${code}):\n${out}`));
-    });
-  });
 }
 
 const W = {
@@ -227,7 +200,7 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('chat widget in chromium', () => {
 
     // Local mode never calls a server API.
     expect(requests.filter((p) => p.startsWith('/api/'))).toEqual([]);
-    expect(requests).toContain('/vendor/kb-index.json');
+    expect(requests).toContain('/vendor/kb-index.lite.json');
     ran++;
   });
 
@@ -271,63 +244,6 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('chat widget in chromium', () => {
     expect(result).toEqual({ xss: undefined, imgs: 0, scripts: 0 });
     ran++;
   });
-
-  it('server mode: customer and agent live — handoff, agent reply, handback, bot again', async () => {
-    const srv = await startExampleServer(nodeBundle);
-    try {
-      const [customer, agent] = await Promise.all([newPage(), newPage({ width: 1360, height: 820 })]);
-      await Promise.all([openWidget(customer, `${srv.url}/`), agent.goto(`${srv.url}/agent`)]);
-      expect(await customer.evaluate(() => (window as any).KefuWidget.instances[0].mode)).toBe('server');
-      await agent.locator('#live[data-state="open"]').waitFor({ timeout: T });
-
-      await ask(customer, '转人工');
-      await customer.locator('.kefu-notice-handoff', { hasText: '正在为您转接人工客服' }).waitFor({ timeout: T });
-      const sid: string = await customer.evaluate(() => (window as any).KefuWidget.instances[0].sessionId);
-
-      // The console shows the session live, with its reason and transcript.
-      const row = agent.locator(`.session[data-session-id="${sid}"]`);
-      await row.waitFor({ timeout: T });
-      expect(await row.locator('.session-reason').textContent()).toBe('顾客要求转人工');
-      await row.click();
-      await agent.locator('#conv-meta .reason', { hasText: '顾客要求转人工' }).waitFor({ timeout: T });
-      await agent.locator('#transcript .turn-customer', { hasText: '转人工' }).waitFor({ timeout: T });
-
-      // Customer words reach the agent while waiting (the bot stays silent); markup stays text.
-      await ask(customer, '<img src=x onerror="window.__xss=1">');
-      await ask(customer, '快递三天没动了，帮我查一下物流');
-      // Another customer, angry, through the API: the queue puts them first (higher priority).
-      const angry = await fetch(`${srv.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: 'web-7c1e0f42', text: '你们是骗子吧！！！订单一周了还没发货' }) }).then((r) => r.json());
-      expect(angry).toMatchObject({ type: 'handoff', reason: 'negative-emotion' });
-      await agent.locator('.session[data-session-id="web-7c1e0f42"] .session-emotion').waitFor({ timeout: T });
-      await agent.locator('#transcript .turn-customer', { hasText: '快递三天没动了' }).waitFor({ timeout: T });
-      await agent.locator('#transcript .turn-customer', { hasText: 'onerror' }).waitFor({ timeout: T });
-      await agent.locator('#suggestions .suggestion').first().waitFor({ timeout: T });
-      expect(await customer.locator('.kefu-msg.kefu-bot[data-type="answer"]').count()).toBe(0);
-
-      await agent.locator('#reply-text').fill('您好，我是客服小王，已为您催促快递公司，今天内给您答复。');
-      await agent.locator('#reply-send').click();
-      await customer.locator('.kefu-agent', { hasText: '我是客服小王' }).waitFor({ timeout: T });
-      await agent.locator('#transcript .turn-agent', { hasText: '我是客服小王' }).waitFor({ timeout: T });
-      await agent.locator('#live[data-state="open"]').waitFor({ timeout: T });
-      await agent.screenshot({ path: join(SHOTS, 'agent-console.png') });
-      expect(await agent.evaluate(() => (window as any).__xss)).toBeUndefined();
-
-      await agent.locator('#handback').click();
-      await customer.locator('.kefu-notice', { hasText: '人工客服已结束服务' }).waitFor({ timeout: T });
-      await row.waitFor({ state: 'detached', timeout: T });
-
-      await ask(customer, '怎么退货');
-      const answer = customer.locator(W.bot('answer'), { hasText: '申请售后' });
-      await answer.waitFor({ timeout: T });
-      // Feedback goes to the server in this mode.
-      await answer.locator('.kefu-fb-down').click();
-      await answer.locator('.kefu-feedback[data-voted="down"]').waitFor({ timeout: T });
-      expect(await customer.evaluate(() => (window as any).__xss)).toBeUndefined();
-      ran++;
-    } finally {
-      srv.child.kill();
-    }
-  }, 180_000);
 
   it('the browser matcher decides like Node (Intl.Segmenter), nodejieba reported', async () => {
     const questions = readdirSync(join(ROOT, 'test/cases'))

@@ -242,7 +242,7 @@ describe('usage errors', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'import', 'export', 'learn', 'schema']) {
+    for (const cmd of ['chat', 'match', 'validate', 'test', 'eval', 'build', 'import', 'export', 'learn', 'schema', 'serve']) {
       const r = kefu([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: kefu ${cmd}`);

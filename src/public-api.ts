@@ -19,6 +19,7 @@ export { SynonymTable } from './text/synonyms.js';
 export { KefuBot, DEFAULT_MESSAGES } from './bot/bot.js';
 export type { KefuBotOptions, KefuBotMessages, KefuReply, KefuAskOptions, KefuHandoffEvent, KefuBotEvents, HandoffReason, KefuSuggestion } from './bot/bot.js';
 export { MemorySessionStore } from './bot/session.js';
+export { KefuQuestionError, DEFAULT_MAX_QUESTION_LENGTH } from './bot/question.js';
 export type { KefuSession, KefuSessionStore, KefuTurn, KefuSessionMode, KefuPendingHandoff, MemorySessionStoreOptions } from './bot/session.js';
 export type { KefuStats } from './bot/stats.js';
 export { asksForHuman, readEmotion, detectSmallTalk, DEFAULT_SMALL_TALK } from './bot/triggers.js';

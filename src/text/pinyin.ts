@@ -302,23 +302,30 @@ export function pinyinSyllables(text: string): string[] | null {
   for (const w of words) {
     if (w.length === 0) continue;
     if (!/^[a-z]+$/.test(w)) return null;
-    const failed = new Uint8Array(w.length + 1);
-    if (!split(w, 0, valid, failed, out)) return null;
+    if (!split(w, valid, out)) return null;
   }
   return out.length > 0 ? out : null;
 }
 
-function split(w: string, pos: number, valid: Set<string>, failed: Uint8Array, out: string[]): boolean {
-  if (pos === w.length) return true;
-  if (failed[pos] === 1) return false;
-  const maxLen = Math.min(MAX_SYLLABLE, w.length - pos);
-  for (let len = maxLen; len >= 1; len--) {
-    const syl = w.slice(pos, pos + len);
-    if (!valid.has(syl)) continue;
-    out.push(syl);
-    if (split(w, pos + len, valid, failed, out)) return true;
-    out.pop();
+/**
+ * The split greedy longest-first with backtracking would find, computed back to front
+ * (take[pos] = the longest syllable at pos whose rest splits), so no recursion grows with
+ * the input: 'tuihuo '.repeat(7143) or 6,000 letters stay flat on the stack.
+ */
+function split(w: string, valid: Set<string>, out: string[]): boolean {
+  const take = new Uint8Array(w.length + 1);
+  const ok = new Uint8Array(w.length + 1);
+  ok[w.length] = 1;
+  for (let pos = w.length - 1; pos >= 0; pos--) {
+    for (let len = Math.min(MAX_SYLLABLE, w.length - pos); len >= 1; len--) {
+      if (ok[pos + len] === 1 && valid.has(w.slice(pos, pos + len))) {
+        ok[pos] = 1;
+        take[pos] = len;
+        break;
+      }
+    }
   }
-  failed[pos] = 1;
-  return false;
+  if (ok[0] !== 1) return false;
+  for (let pos = 0; pos < w.length; pos += take[pos]!) out.push(w.slice(pos, pos + take[pos]!));
+  return true;
 }

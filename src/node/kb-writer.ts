@@ -5,7 +5,8 @@
  * the new one, never half of either); a lock file serializes writers across processes, and
  * each writer re-reads the file under the lock, so two approvals at once are both kept.
  */
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { withFileLock } from './file-lock.js';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { KefuError } from '../errors.js';
@@ -75,6 +76,7 @@ export async function addSimilarQuestions(file: string, faqId: string, questions
 /** Append a new FAQ to a KB file (created if missing). Refuses an id the file already has. */
 export async function addFaq(file: string, faq: FaqInput): Promise<void> {
   const exists = await stat(file).then(() => true, () => false);
+  if (!exists) await mkdir(path.dirname(file), { recursive: true });
   if (!exists) await writeFile(file, file.toLowerCase().endsWith('.json') ? '{ "faqs": [] }\n' : 'faqs: []\n', { flag: 'wx' }).catch(() => undefined);
   await editFile(file, (text) => {
     if (file.toLowerCase().endsWith('.json')) {

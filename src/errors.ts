@@ -43,7 +43,9 @@ export type KefuProblemCode =
   | 'io-error'
   | 'unsupported-file'
   | 'near-duplicate'
-  | 'shadowed';
+  | 'shadowed'
+  // issue 18
+  | 'bad-encoding';
 
 /** Base class of every error kefu throws on purpose. */
 export class KefuError extends Error {

@@ -3,6 +3,7 @@
  * results are stable) or a single .yaml/.yml/.json file. Node only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decodeUtf8File } from './text-encoding.js';
 import path from 'node:path';
 import { KefuError, KefuKnowledgeBaseError, type KefuProblem } from '../errors.js';
 import { compileKnowledgeBase, type CompiledKb } from '../kb/compile.js';
@@ -42,7 +43,12 @@ export async function readKnowledgeBase(kbPath: string, options: ParseKbOptions 
     }
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      const decoded = await decodeUtf8File(await readFile(file));
+      if ('error' in decoded) {
+        extra.push({ severity: 'error', code: 'bad-encoding', message: decoded.error, file: shown });
+        continue;
+      }
+      text = decoded.text;
     } catch (err) {
       extra.push({ severity: 'error', code: 'io-error', message: `cannot read: ${(err as Error).message}`, file: shown });
       continue;

@@ -27,6 +27,7 @@ export const VARIANTS: Variant[] = [
   ['mobile', '+8613712345678 收不到验证码', '13712345678'],
   ['mobile', '请打一三九 1234 5678找我', '1234 5678'],
   ['mobile', '收货电话：１５０-１２３４-５６７８', '１２３４-５６７８'],
+  ['mobile', 'my phone is 18612345678', '18612345678'],
   // landline
   ['landline', '座机010-12345678，白天都在', '12345678'],
   ['landline', '(021)62345678 是公司电话', '62345678'],
@@ -239,6 +240,7 @@ export const VARIANTS: Variant[] = [
   ['tracking-number', '圆通快递 YT 8800 1122 3344 5', '1122 3344'],
   ['tracking-number', 'tracking number 1Z999AA10123456784', '10123456784'],
   ['tracking-number', '申通 773012345678901', '773012345678901'],
+  ['tracking-number', 'EMS EA123456789CN 到哪了', 'EA123456789CN'],
 ];
 
 /** Ordinary shop questions: nothing personal, must come through unchanged. */

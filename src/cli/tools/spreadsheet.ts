@@ -22,6 +22,7 @@ import { Document, isNode, isSeq } from 'yaml';
 import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.js';
 import { closest } from '../../kb/parse.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
+import { decodeImportText } from '../../node/text-encoding.js';
 
 type ExcelJsModule = typeof import('exceljs');
 type CellValue = import('exceljs').CellValue;
@@ -85,12 +86,13 @@ export interface ReadSpreadsheetResult {
 }
 
 /**
- * Read FAQs from a .csv (UTF-8 with or without BOM, or GBK/GB18030 as Chinese Excel saves it)
+ * Read FAQs from a .csv (UTF-8 with or without BOM, UTF-16, GBK/GB18030 as Chinese Excel saves
+ * it, or Big5: detected, or `options.encoding`)
  * or .xlsx file (its first sheet). Never throws for bad content: every problem, with file,
  * row, column and field, is in `problems`, and rows with errors are left out of `faqs`.
  * Throws a KefuError only when the file does not exist.
  */
-export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResult> {
+export async function readSpreadsheet(file: string, options: { encoding?: string } = {}): Promise<ReadSpreadsheetResult> {
   const problems: KefuProblem[] = [];
   const problem = (code: KefuProblemCode, message: string, at: Partial<KefuProblem> = {}, severity: 'error' | 'warning' = 'error') =>
     problems.push({ severity, code, message, file, ...at });
@@ -103,7 +105,7 @@ export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResu
   let rows: RawRow[];
   try {
     if (ext === '.csv') {
-      const parsed = parseCsv(await decodeCsv(await readFile(file)));
+      const parsed = parseCsv((await decodeImportText(await readFile(file), file, options.encoding)).text);
       rows = parsed.rows.map((r) => ({ row: r.row, cells: r.cells.map(unguardCsvCell) }));
       if (parsed.unclosedQuoteRow !== undefined) {
         problem('parse-error', `a quoted cell that starts in row ${parsed.unclosedQuoteRow} is never closed: its closing " is missing`, { line: parsed.unclosedQuoteRow });
@@ -117,7 +119,8 @@ export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResu
       return { faqs: [], problems };
     }
   } catch (err) {
-    problem(ext === '.xlsx' ? 'parse-error' : 'io-error', `cannot read: ${(err as Error).message}`);
+    if (err instanceof KefuError && err.code === 'bad-encoding') problem('bad-encoding', err.message.replace(/^kefu: (?:[^:]*: )?/, ''));
+    else problem(ext === '.xlsx' ? 'parse-error' : 'io-error', `cannot read: ${(err as Error).message}`);
     return { faqs: [], problems };
   }
   return { faqs: rowsToFaqs(rows, problem), problems };
@@ -308,17 +311,6 @@ function columnLetter(index: number): string {
 }
 
 // ---------------------------------------------------------------- CSV
-
-/** UTF-8 (BOM or not) if the bytes are valid UTF-8, else GB18030 (a superset of GBK), as Chinese Excel saves. */
-async function decodeCsv(bytes: Buffer): Promise<string> {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    // iconv-lite is pure JS: Node's own TextDecoder has no gb18030 on small-icu builds.
-    const mod = (await import('iconv-lite')) as typeof import('iconv-lite') & { default?: typeof import('iconv-lite') };
-    return (mod.default ?? mod).decode(bytes, 'gb18030').replace(/^\uFEFF/, '');
-  }
-}
 
 /** RFC 4180: `,` between cells, `"` around cells holding `,` `"` or line breaks, `""` for a quote. CRLF, LF or CR end rows. */
 export function parseCsv(text: string): { rows: { row: number; cells: string[] }[]; unclosedQuoteRow?: number } {

@@ -19,7 +19,11 @@ const ID_CARD_OLD = new RegExp(String.raw`${NOT_AFTER}\d{15}${NOT_BEFORE}`, 'g')
 const CARD = new RegExp(String.raw`${NOT_AFTER}\d{4,6}(?:[ \-]?\d{3,6}){2,4}${NOT_BEFORE}`, 'g');
 const PASSPORT = /(?<![A-Za-z\d])[A-Za-z]{1,2} ?\d{7,8}(?![A-Za-z\d])/g;
 const DIGIT_RUN = new RegExp(String.raw`${NOT_AFTER}\d{3,}(?:[ \-.]\d{3,})*${NOT_BEFORE}`, 'g');
-const LETTERS_DIGITS = /(?<![A-Za-z\d])[A-Za-z]{1,4}[ \-]?\d{3,}(?:[ \-]?\d{3,})*(?![A-Za-z\d])/g;
+// Capital prefixes may stand apart (SF 1234 5678 9012); a lowercase word before a space is a
+// word ("my phone is 186…"), not a prefix.
+const LETTERS_DIGITS = /(?<![A-Za-z\d])(?:[A-Z]{1,4}[ \-]?|[A-Za-z]{1,4}-?)\d{3,}(?:[ \-]?\d{3,})*(?![A-Za-z\d])/g;
+// UPU S10 international mail items: EA123456789CN.
+const S10 = /(?<![A-Za-z\d])[A-Za-z]{2} ?\d{3} ?\d{3} ?\d{3} ?[A-Za-z]{2}(?![A-Za-z\d])/g;
 const AFTER_ORDER_WORD = /(?:订单|单号|运单|快递单|物流单|工单|售后单|退款单|退货单|流水号|交易号|order(?:\s*(?:no\.?|number|id))?)(?:号|编号|号码)?(?:是|为)?[:：\s]*#?\s*(?<n>[A-Za-z]{0,4}[\- ]?\d(?:[\d\-]|[ ](?=\d)){3,40})(?![A-Za-z\d])/dgi;
 const AFTER_TRACKING_WORD = /(?:快递|运单|物流|包裹|tracking)\s?(?:单号|号码|号|number|no\.?)?(?:是|为)?[:：\s]*(?<n>[A-Za-z0-9]{10,30})(?![A-Za-z0-9])/dgi;
 const HASH_NUMBER = /(?<![\w#])#\s?(?<n>\d{5,20})(?!\d)/dg;
@@ -136,6 +140,7 @@ export const orderOrTracking: Recogniser = {
       const text = v.slice(s.start, s.end);
       if (digitsOf(text).length >= 8 && !BARCODE_PREFIX.test(text)) push(s.start, s.end, 1);
     }
+    for (const s of spans(v, S10, 'tracking-number')) out.push({ ...s, score: TRACKING_WORDS.test(before(v, s.start)) ? 2 : 1 });
     for (const s of spans(v, DIGIT_RUN, 'order-number')) {
       const digits = digitsOf(v.slice(s.start, s.end));
       if (digits.length < 10 || digits.length > 30) continue;

@@ -3,6 +3,7 @@
  * 2 usage error. Human-readable output on stdout, diagnostics on stderr; stack traces
  * only with --debug.
  */
+import { checkQuestion, DEFAULT_MAX_QUESTION_LENGTH } from '../bot/question.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -252,12 +253,22 @@ function readLines(onLine: (line: string) => void | Promise<void>): Promise<void
 
 async function match(kb: string, values: Record<string, unknown>): Promise<number> {
   const matcher = await loadMatcher(kb, values);
+  // One output line per input line, whatever the line: one that cannot be matched gets an
+  // error line in its place (and the exit status is 1 at the end).
+  let failed = 0;
   await readLines((line) => {
-    const m = matcher.match(line.trim());
-    const out = { text: line, type: m.type, id: m.id, confidence: m.confidence, candidates: m.candidates.map(({ id, confidence }) => ({ id, confidence })) };
+    let out: object;
+    try {
+      checkQuestion(line, DEFAULT_MAX_QUESTION_LENGTH, 'match');
+      const m = matcher.match(line.trim());
+      out = { text: line, type: m.type, id: m.id, confidence: m.confidence, candidates: m.candidates.map(({ id, confidence }) => ({ id, confidence })) };
+    } catch (err) {
+      failed++;
+      out = { text: line.length > 200 ? `${line.slice(0, 200)}…` : line, error: { code: err instanceof KefuError ? err.code : 'unexpected', message: err instanceof Error ? err.message : String(err) } };
+    }
     process.stdout.write(`${JSON.stringify(out)}\n`);
   });
-  return 0;
+  return failed ? 1 : 0;
 }
 
 async function chat(kb: string, values: Record<string, unknown>): Promise<number> {

@@ -120,12 +120,14 @@ createBot({ learner }).
 
 Example:
   kefu learn list knowledge-base --learn learn/queue.jsonl`,
-  import: `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite]
+  import: `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite] [--encoding <name>]
 
 Columns: id, category, question, similar (one per line in the cell, or |-separated),
 answer (variants separated by a line "---"), and optionally keywords, required, patterns,
 tags, handoff, priority, threshold. Chinese headers work too (编号, 分类, 问题, 相似问题,
-答案…). CSVs may be UTF-8 (with or without BOM) or GBK as saved by Chinese Excel.
+答案…). CSVs may be UTF-8 (with or without BOM), UTF-16, GBK as saved by Chinese Excel,
+or Big5: detected, or say --encoding gbk|big5|utf-16le|…; text that does not decode is
+refused. Limits: 20 MB a file, 64 MB unpacked (xlsx), 50,000 rows, 20,000 chars a cell.
 Writes <dir>/<category>.yaml; existing files are kept unless --overwrite. KB-wide
 settings (synonyms used by @patterns, vocabulary) are not in spreadsheets: keep them in
 their own file in the KB folder.
@@ -157,7 +159,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
   build: { ...COMMON, out: { type: 'string' } },
   eval: { ...COMMON, cases: { type: 'string', multiple: true }, out: { type: 'string' } },
-  import: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+  import: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' }, encoding: { type: 'string' } },
   export: { ...COMMON, out: { type: 'string' } },
   schema: { ...COMMON },
 };
@@ -451,7 +453,7 @@ async function importSheet(file: string, values: Record<string, unknown>): Promi
   const out = values.out as string | undefined;
   if (!out) throw new UsageError(`--out <dir> is required\n\n${HELP.import}`);
   const { readSpreadsheet, importToKbFiles } = await import('./tools/spreadsheet.js');
-  const { faqs, problems } = await readSpreadsheet(file);
+  const { faqs, problems } = await readSpreadsheet(file, { encoding: values.encoding as string | undefined });
   for (const p of problems) console.error(formatProblem(p));
   if (problems.some((p) => p.severity === 'error')) {
     console.error(`✗ ${file}: ${problems.filter((p) => p.severity === 'error').length} errors; nothing written`);

@@ -45,7 +45,8 @@ export type KefuProblemCode =
   | 'near-duplicate'
   | 'shadowed'
   // issue 18
-  | 'bad-encoding';
+  | 'bad-encoding'
+  | 'undeclared-variable';
 
 /** Base class of every error kefu throws on purpose. */
 export class KefuError extends Error {

@@ -36,7 +36,11 @@ export async function readKnowledgeBase(kbPath: string, options: ParseKbOptions 
       extra.push({ severity: 'error', code: 'unsupported-file', message: `not a knowledge-base file: expected ${KB_FILE_EXTENSIONS.join(', ')}`, file: shown });
       continue;
     }
-    const size = (await stat(file)).size;
+    const size = await stat(file).then((st) => st.size, (err: Error) => err);
+    if (size instanceof Error) {
+      extra.push({ severity: 'error', code: 'io-error', message: `cannot read: ${size.message}`, file: shown });
+      continue;
+    }
     if (size > maxChars * 4) {
       extra.push({ severity: 'error', code: 'file-too-large', message: `file is ${size} bytes, more than the limit; split it into several files`, file: shown });
       continue;
@@ -81,7 +85,9 @@ async function listKbFiles(dir: string): Promise<string[]> {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = path.join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && KB_FILE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
+      // Symlinked files are followed (a dangling one then fails to read, by name); symlinked
+      // folders are not walked, so a link loop cannot hang the loader.
+      else if ((e.isFile() || e.isSymbolicLink()) && KB_FILE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
     }
   };
   await walk(dir);

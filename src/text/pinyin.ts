@@ -308,24 +308,31 @@ export function pinyinSyllables(text: string): string[] | null {
 }
 
 /**
- * The split greedy longest-first with backtracking would find, computed back to front
- * (take[pos] = the longest syllable at pos whose rest splits), so no recursion grows with
- * the input: 'tuihuo '.repeat(7143) or 6,000 letters stay flat on the stack.
+ * Greedy longest-first with backtracking, on an explicit stack instead of recursion (whose
+ * depth grew with the input: 'tuihuo '.repeat(7143) or 6,000 letters overflowed it);
+ * positions known to lead nowhere are remembered, so the work stays linear.
  */
 function split(w: string, valid: Set<string>, out: string[]): boolean {
-  const take = new Uint8Array(w.length + 1);
-  const ok = new Uint8Array(w.length + 1);
-  ok[w.length] = 1;
-  for (let pos = w.length - 1; pos >= 0; pos--) {
-    for (let len = Math.min(MAX_SYLLABLE, w.length - pos); len >= 1; len--) {
-      if (ok[pos + len] === 1 && valid.has(w.slice(pos, pos + len))) {
-        ok[pos] = 1;
-        take[pos] = len;
-        break;
-      }
+  const failed = new Uint8Array(w.length + 1);
+  const taken: number[] = [];
+  let pos = 0;
+  let maxLen = Math.min(MAX_SYLLABLE, w.length);
+  while (pos < w.length) {
+    let len = maxLen;
+    while (len >= 1 && (failed[pos + len] === 1 || !valid.has(w.slice(pos, pos + len)))) len--;
+    if (len >= 1) {
+      taken.push(len);
+      out.push(w.slice(pos, pos + len));
+      pos += len;
+      maxLen = Math.min(MAX_SYLLABLE, w.length - pos);
+      continue;
     }
+    failed[pos] = 1;
+    const back = taken.pop();
+    if (back === undefined) return false;
+    out.pop();
+    pos -= back;
+    maxLen = back - 1;
   }
-  if (ok[0] !== 1) return false;
-  for (let pos = 0; pos < w.length; pos += take[pos]!) out.push(w.slice(pos, pos + take[pos]!));
   return true;
 }

@@ -43,7 +43,10 @@ export type KefuProblemCode =
   | 'io-error'
   | 'unsupported-file'
   | 'near-duplicate'
-  | 'shadowed';
+  | 'shadowed'
+  // issue 18
+  | 'bad-encoding'
+  | 'undeclared-variable';
 
 /**
  * What went wrong, stable and safe to match on (`err.code === 'kb-not-found'`), with what
@@ -100,9 +103,14 @@ export class KefuKnowledgeBaseError extends KefuError {
   }
 }
 
+/** A file name as printable text: control characters (terminal escapes) shown as \\xNN. */
+export function safeForTerminal(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** `file:line:column faq "id" (path): message`, leaving out what is unknown. */
 export function formatProblem(p: KefuProblem): string {
-  let where = p.file ?? '';
+  let where = p.file === undefined ? '' : safeForTerminal(p.file);
   if (p.file && p.line) where += `:${p.line}${p.column ? `:${p.column}` : ''}`;
   const parts: string[] = [];
   if (where) parts.push(where);

@@ -17,6 +17,8 @@ import { clarifyOffers } from '../match/decide.js';
 import { normalize } from '../text/normalize.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
 import { StatsRecorder, type KefuStats } from './stats.js';
+import { checkQuestion, DEFAULT_MAX_QUESTION_LENGTH } from './question.js';
+import { redact } from '../learn/redact.js';
 import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
 import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
 
@@ -62,6 +64,17 @@ export interface KefuBotOptions {
    * after failures or anger, down-voted answers, and agent replies after a handoff).
    */
   learner?: KefuLearner;
+  /**
+   * Longest customer message accepted, in characters (default 2,000). Longer ones, and
+   * anything not a string, make `ask` throw a `KefuQuestionError` ('question-too-long',
+   * 'question-not-text') before the session is touched.
+   */
+  maxQuestionLength?: number;
+  /**
+   * Store customer and agent turns redacted (`redact`) in the session store too. Default
+   * false: transcripts keep raw text for the agent; learning captures are always redacted.
+   */
+  redactTranscripts?: boolean;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -200,6 +213,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       onHandoff: options.onHandoff,
       handoffTimeoutMs: options.handoffTimeoutMs ?? 5000,
       agentWaitMs: options.agentWaitMs ?? 120_000,
+      maxQuestionLength: options.maxQuestionLength ?? DEFAULT_MAX_QUESTION_LENGTH,
+      redactTranscripts: options.redactTranscripts ?? false,
       now: options.now ?? Date.now,
     };
     this.checkVariables();
@@ -220,6 +235,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
    * if (reply.type === 'answer') show(reply.text);
    */
   async ask(text: string, options: KefuAskOptions = {}): Promise<KefuReply> {
+    checkQuestion(text, this.opt.maxQuestionLength, 'ask');
     const sessionId = options.sessionId ?? 'default';
     if (options.variables) {
       for (const k of Object.keys(options.variables)) {
@@ -471,6 +487,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
    * await bot.agentReply('u-42', '您好，我是客服小王，马上为您处理。', 'agent-7');
    */
   async agentReply(sessionId: string, text: string, agentId?: string): Promise<KefuTurn> {
+    checkQuestion(text, Math.max(this.opt.maxQuestionLength, 10_000), 'agentReply');
     const [s, turn] = await this.exclusive(sessionId, async () => {
       const s = await this.mustGet(sessionId);
       if (s.mode === 'bot') throw new KefuError('not-with-human', `kefu: session "${sessionId}" is not handed over to a human; nothing to reply to`);
@@ -549,6 +566,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
   /** The KB's answers that fit a question, for an agent. */
   suggest(text: string): KefuSuggestion[] {
+    checkQuestion(text, this.opt.maxQuestionLength, 'suggest');
     return this.suggestionsFor(this.matcher.match(text));
   }
 
@@ -567,6 +585,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
   private addTurn(s: KefuSession, t: Omit<KefuTurn, 'id' | 'at'>): KefuTurn {
     const turn: KefuTurn = { id: `t${s.nextTurn++}`, at: this.opt.now(), ...t };
+    if (this.opt.redactTranscripts && t.role !== 'bot') turn.text = redact(t.text).text;
     s.turns.push(turn);
     if (s.turns.length > 200) s.turns.splice(0, s.turns.length - 200);
     return turn;

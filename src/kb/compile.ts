@@ -78,6 +78,13 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
         problems.push({ severity: 'warning', code: 'duplicate-question', message: `${field} ${JSON.stringify(q)} repeats another question of the same FAQ`, path: field, ...at, line: lineOf(field) });
       } else questionOwner.set(key, faq);
     }
+    // createBot refuses answers whose {variables} nobody declares; say so at validate time.
+    // shopName has a default in the bot; hosts may declare more in createBot({ variables }).
+    const answers = Array.isArray(faq.answer) ? faq.answer : [faq.answer];
+    for (const name of new Set(answers.flatMap((a) => [...String(a).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)))) {
+      if (name === 'shopName' || (kb.variables && name in kb.variables)) continue;
+      problems.push({ severity: 'warning', code: 'undeclared-variable', message: `answer uses {${name}}, which no \`variables\` entry declares; createBot refuses it unless the host passes createBot({ variables: { ${name}: … } })`, path: 'answer', ...at, line: lineOf('answer') });
+    }
     (faq.patterns ?? []).forEach((p, j) => {
       try {
         compilePattern(p, (t) => synonyms.groupOf(t));

@@ -7,40 +7,16 @@
  * the new one, never half of either); a lock file serializes writers across processes, and
  * each writer re-reads the file under the lock, so two approvals at once are both kept.
  */
-import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withFileLock } from './file-lock.js';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { insertFaqText, insertSimilarText } from './yaml-splice.js';
 import { KefuError } from '../errors.js';
 import type { FaqInput } from '../kb/schema.js';
 import { normalize } from '../text/normalize.js';
 
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
-
-/** Run `fn` holding `<file>.lock` (created exclusively; a lock older than 30 s is taken as stale). */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${file}.lock`;
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(lock, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > LOCK_STALE_MS) await unlink(lock).catch(() => undefined);
-      else if (Date.now() - started > LOCK_WAIT_MS) throw new KefuError('kb-locked', `kefu: ${file} is locked by another writer (${lock}); try again, or remove the lock if no kefu process is running`);
-      else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20 * Math.min(attempt + 1, 5)));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await unlink(lock).catch(() => undefined);
-  }
-}
+export { withFileLock } from './file-lock.js';
 
 /** Replace a file's content atomically: write a temp file beside it, then rename over it. */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
@@ -106,6 +82,7 @@ export async function addSimilarQuestions(file: string, faqId: string, questions
 /** Append a new FAQ to a KB file (created if missing). Refuses an id the file already has. */
 export async function addFaq(file: string, faq: FaqInput): Promise<void> {
   const exists = await stat(file).then(() => true, () => false);
+  if (!exists) await mkdir(path.dirname(file), { recursive: true });
   if (!exists) await writeFile(file, file.toLowerCase().endsWith('.json') ? '{ "faqs": [] }\n' : 'faqs: []\n', { flag: 'wx' }).catch(() => undefined);
   await editFile(file, (text) => {
     if (file.toLowerCase().endsWith('.json')) {

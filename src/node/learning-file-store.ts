@@ -1,15 +1,23 @@
 /**
- * Learning items in a JSON Lines file (one item a line, reviewable in git). Each change
- * rewrites the file to a temp file and renames it over the old one, so a crash never
- * leaves it half-written. Node only; created only when the host asks for it.
+ * Learning items in a JSON Lines file (one item a line, reviewable in git). Several
+ * processes may share one file (a `kefu chat --learn q.jsonl` running while someone runs
+ * `kefu learn ignore … --learn q.jsonl`): every change takes `<file>.lock`, re-reads the
+ * file, applies itself to what is there now and rewrites it through a temp file renamed
+ * over the old one, so no process writes back an item another one changed, and a crash
+ * never leaves the file half-written. Reads reuse the parsed file while it is unchanged
+ * on disk. Node only; created only when the host asks for it.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KefuError } from '../errors.js';
 import { applyCapture, applyStatus, type KefuCaptureRecord, type KefuLearningItem, type KefuLearningStore } from '../learn/learner.js';
+import { withFileLock } from './file-lock.js';
+
+/** The file's identity on disk: any write by anyone (a rename makes a new inode) changes it. */
+type Stamp = string;
 
 export class JsonlLearningStore implements KefuLearningStore {
-  private items: Map<string, KefuLearningItem> | undefined;
+  private cache: { stamp: Stamp; items: Map<string, KefuLearningItem> } | undefined;
 
   constructor(readonly file: string) {}
 
@@ -18,32 +26,52 @@ export class JsonlLearningStore implements KefuLearningStore {
   }
 
   async record(id: string, c: KefuCaptureRecord): Promise<{ item: KefuLearningItem; emerging: boolean }> {
-    const items = await this.load();
-    const r = applyCapture(structuredClone(items.get(id)), id, c);
-    await this.save(id, r.item);
-    return { item: structuredClone(r.item), emerging: r.emerging };
+    return this.change(id, (item) => applyCapture(item, id, c));
   }
 
   async setStatus(id: string, status: KefuLearningItem['status'], approvedAs?: KefuLearningItem['approvedAs']): Promise<KefuLearningItem> {
-    const item = applyStatus(structuredClone((await this.load()).get(id)), id, status, approvedAs);
-    await this.save(id, item);
-    return structuredClone(item);
+    return (await this.change(id, (item) => ({ item: applyStatus(item, id, status, approvedAs), emerging: false }))).item;
   }
 
-  /** Rewrite the whole file with `item` in place; the in-memory copy changes only once the file did. */
-  private async save(id: string, item: KefuLearningItem): Promise<void> {
-    const items = new Map(await this.load());
-    items.set(id, item);
-    const text = [...items.values()].map((i) => JSON.stringify(i)).join('\n');
+  /** Re-read under the lock, change one item, rewrite the file. */
+  private async change(id: string, apply: (item: KefuLearningItem | undefined) => { item: KefuLearningItem; emerging: boolean }): Promise<{ item: KefuLearningItem; emerging: boolean }> {
     await mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
+    return withFileLock(this.file, async () => {
+      const items = new Map(await this.load());
+      const r = apply(structuredClone(items.get(id)));
+      items.set(id, r.item);
+      await this.write(items);
+      return { item: structuredClone(r.item), emerging: r.emerging };
+    });
+  }
+
+  private async write(items: Map<string, KefuLearningItem>): Promise<void> {
+    const text = [...items.values()].map((i) => JSON.stringify(i)).join('\n');
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, text ? `${text}\n` : '');
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text ? `${text}\n` : '');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, this.file);
-    this.items = items;
+    this.cache = { stamp: await this.stamp(), items };
+  }
+
+  private async stamp(): Promise<Stamp> {
+    try {
+      const s = await stat(this.file, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+      throw err;
+    }
   }
 
   private async load(): Promise<Map<string, KefuLearningItem>> {
-    if (this.items) return this.items;
+    const stamp = await this.stamp();
+    if (this.cache && this.cache.stamp === stamp) return this.cache.items;
     let text = '';
     try {
       text = await readFile(this.file, 'utf8');
@@ -64,7 +92,7 @@ export class JsonlLearningStore implements KefuLearningStore {
       }
       items.set(item.id, item);
     });
-    this.items = items;
+    this.cache = { stamp, items };
     return items;
   }
 }

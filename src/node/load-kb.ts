@@ -3,6 +3,7 @@
  * results are stable) or a single .yaml/.yml/.json file. Node only.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decodeUtf8File } from './text-encoding.js';
 import path from 'node:path';
 import { KefuError, KefuKnowledgeBaseError, type KefuProblem } from '../errors.js';
 import { compileKnowledgeBase, type CompiledKb } from '../kb/compile.js';
@@ -35,14 +36,23 @@ export async function readKnowledgeBase(kbPath: string, options: ParseKbOptions 
       extra.push({ severity: 'error', code: 'unsupported-file', message: `not a knowledge-base file: expected ${KB_FILE_EXTENSIONS.join(', ')}`, file: shown });
       continue;
     }
-    const size = (await stat(file)).size;
+    const size = await stat(file).then((st) => st.size, (err: Error) => err);
+    if (size instanceof Error) {
+      extra.push({ severity: 'error', code: 'io-error', message: `cannot read: ${size.message}`, file: shown });
+      continue;
+    }
     if (size > maxFileBytes) {
       extra.push({ severity: 'error', code: 'file-too-large', message: tooLarge(size, maxFileBytes), file: shown });
       continue;
     }
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      const decoded = await decodeUtf8File(await readFile(file));
+      if ('error' in decoded) {
+        extra.push({ severity: 'error', code: 'bad-encoding', message: decoded.error, file: shown });
+        continue;
+      }
+      text = decoded.text;
     } catch (err) {
       extra.push({ severity: 'error', code: 'io-error', message: `cannot read: ${(err as Error).message}`, file: shown });
       continue;
@@ -76,7 +86,9 @@ export async function listKbFiles(dir: string): Promise<string[]> {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const full = path.join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && KB_FILE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
+      // Symlinked files are followed (a dangling one then fails to read, by name); symlinked
+      // folders are not walked, so a link loop cannot hang the loader.
+      else if ((e.isFile() || e.isSymbolicLink()) && KB_FILE_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) out.push(full);
     }
   };
   await walk(dir);

@@ -302,23 +302,37 @@ export function pinyinSyllables(text: string): string[] | null {
   for (const w of words) {
     if (w.length === 0) continue;
     if (!/^[a-z]+$/.test(w)) return null;
-    const failed = new Uint8Array(w.length + 1);
-    if (!split(w, 0, valid, failed, out)) return null;
+    if (!split(w, valid, out)) return null;
   }
   return out.length > 0 ? out : null;
 }
 
-function split(w: string, pos: number, valid: Set<string>, failed: Uint8Array, out: string[]): boolean {
-  if (pos === w.length) return true;
-  if (failed[pos] === 1) return false;
-  const maxLen = Math.min(MAX_SYLLABLE, w.length - pos);
-  for (let len = maxLen; len >= 1; len--) {
-    const syl = w.slice(pos, pos + len);
-    if (!valid.has(syl)) continue;
-    out.push(syl);
-    if (split(w, pos + len, valid, failed, out)) return true;
+/**
+ * Greedy longest-first with backtracking, on an explicit stack instead of recursion (whose
+ * depth grew with the input: 'tuihuo '.repeat(7143) or 6,000 letters overflowed it);
+ * positions known to lead nowhere are remembered, so the work stays linear.
+ */
+function split(w: string, valid: Set<string>, out: string[]): boolean {
+  const failed = new Uint8Array(w.length + 1);
+  const taken: number[] = [];
+  let pos = 0;
+  let maxLen = Math.min(MAX_SYLLABLE, w.length);
+  while (pos < w.length) {
+    let len = maxLen;
+    while (len >= 1 && (failed[pos + len] === 1 || !valid.has(w.slice(pos, pos + len)))) len--;
+    if (len >= 1) {
+      taken.push(len);
+      out.push(w.slice(pos, pos + len));
+      pos += len;
+      maxLen = Math.min(MAX_SYLLABLE, w.length - pos);
+      continue;
+    }
+    failed[pos] = 1;
+    const back = taken.pop();
+    if (back === undefined) return false;
     out.pop();
+    pos -= back;
+    maxLen = back - 1;
   }
-  failed[pos] = 1;
-  return false;
+  return true;
 }

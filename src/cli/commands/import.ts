@@ -1,12 +1,14 @@
 import { formatProblem } from '../../errors.js';
 import { COMMON, defineCommand, UsageError } from '../command.js';
 
-const help = `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite]
+const help = `Usage: kefu import <file.csv|file.xlsx> --out <dir> [--overwrite] [--encoding <name>]
 
 Columns: id, category, question, similar (one per line in the cell, or |-separated),
 answer (variants separated by a line "---"), and optionally keywords, required, patterns,
 tags, handoff, priority, threshold. Chinese headers work too (编号, 分类, 问题, 相似问题,
-答案…). CSVs may be UTF-8 (with or without BOM) or GBK as saved by Chinese Excel.
+答案…). CSVs may be UTF-8 (with or without BOM), UTF-16, GBK as saved by Chinese Excel,
+or Big5: detected, or say --encoding gbk|big5|utf-16le|…; text that does not decode is
+refused. Limits: 20 MB a file, 64 MB unpacked (xlsx), 50,000 rows, 20,000 chars a cell.
 Writes <dir>/<category>.yaml; existing files are kept unless --overwrite. KB-wide
 settings (synonyms used by @patterns, vocabulary) are not in spreadsheets: keep them in
 their own file in the KB folder.
@@ -19,7 +21,7 @@ export default defineCommand({
   synopsis: 'import <sheet> --out <dir>',
   summary: 'turn a .csv/.xlsx of FAQs into KB files (one per category)',
   help,
-  options: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+  options: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' }, encoding: { type: 'string' } },
   async run(values, positionals) {
     const file = positionals[0];
     if (!file) throw new UsageError(`missing <kb>: the knowledge-base folder or file\n\n${help}`);
@@ -27,7 +29,7 @@ export default defineCommand({
     if (!out) throw new UsageError(`--out <dir> is required\n\n${help}`);
     // exceljs loads only when a spreadsheet is read or written.
     const { readSpreadsheet, importToKbFiles } = await import('../tools/spreadsheet.js');
-    const { faqs, problems } = await readSpreadsheet(file);
+    const { faqs, problems } = await readSpreadsheet(file, { encoding: values.encoding });
     for (const p of problems) console.error(formatProblem(p));
     if (problems.some((p) => p.severity === 'error')) {
       console.error(`✗ ${file}: ${problems.filter((p) => p.severity === 'error').length} errors; nothing written`);

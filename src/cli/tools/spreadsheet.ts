@@ -22,6 +22,8 @@ import { Document, isNode, isSeq } from 'yaml';
 import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.js';
 import { closest } from '../../did-you-mean.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
+import { decodeImportText } from '../../node/text-encoding.js';
+import { DEFAULT_SPREADSHEET_LIMITS, mb, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
 
 type ExcelJsModule = typeof import('exceljs');
 type CellValue = import('exceljs').CellValue;
@@ -85,25 +87,45 @@ export interface ReadSpreadsheetResult {
 }
 
 /**
- * Read FAQs from a .csv (UTF-8 with or without BOM, or GBK/GB18030 as Chinese Excel saves it)
+ * Read FAQs from a .csv (UTF-8 with or without BOM, UTF-16, GBK/GB18030 as Chinese Excel saves
+ * it, or Big5: detected, or `options.encoding`)
  * or .xlsx file (its first sheet). Never throws for bad content: every problem, with file,
  * row, column and field, is in `problems`, and rows with errors are left out of `faqs`.
  * Throws a KefuError only when the file does not exist.
  */
-export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResult> {
+export async function readSpreadsheet(file: string, options: { encoding?: string; limits?: Partial<SpreadsheetLimits> } = {}): Promise<ReadSpreadsheetResult> {
   const problems: KefuProblem[] = [];
   const problem = (code: KefuProblemCode, message: string, at: Partial<KefuProblem> = {}, severity: 'error' | 'warning' = 'error') =>
     problems.push({ severity, code, message, file, ...at });
+  const limits = { ...DEFAULT_SPREADSHEET_LIMITS, ...options.limits };
+  let size: number;
   try {
-    await stat(file);
+    size = (await stat(file)).size;
   } catch (err) {
     throw new KefuError('file-not-found', `kefu: spreadsheet "${file}" not found`, { cause: err });
   }
   const ext = path.extname(file).toLowerCase();
+  if (size > limits.maxFileBytes) {
+    problem('file-too-large', `file is ${mb(size)}, more than the ${mb(limits.maxFileBytes)} import limit; split it into several files`);
+    return { faqs: [], problems };
+  }
+  if (ext === '.xlsx') {
+    const zip = await zipUncompressedSize(file).catch(() => undefined);
+    if (zip && zip.total > limits.maxUncompressedBytes) {
+      problem('file-too-large', `the workbook unpacks to ${mb(zip.total)} (${zip.largest.name}: ${mb(zip.largest.size)}), more than the ${mb(limits.maxUncompressedBytes)} import limit; refused without unpacking it`);
+      return { faqs: [], problems };
+    }
+  }
   let rows: RawRow[];
   try {
     if (ext === '.csv') {
-      const parsed = parseCsv(await decodeCsv(await readFile(file)));
+      const text = (await decodeImportText(await readFile(file), file, options.encoding)).text;
+      const lines = text.split('\n', limits.maxRows + 2).length;
+      if (lines > limits.maxRows + 1) {
+        problem('file-too-large', `more than ${limits.maxRows.toLocaleString('en')} rows; split the file (the import limit is ${limits.maxRows.toLocaleString('en')} rows)`);
+        return { faqs: [], problems };
+      }
+      const parsed = parseCsv(text);
       rows = parsed.rows.map((r) => ({ row: r.row, cells: r.cells.map(unguardCsvCell) }));
       if (parsed.unclosedQuoteRow !== undefined) {
         problem('parse-error', `a quoted cell that starts in row ${parsed.unclosedQuoteRow} is never closed: its closing " is missing`, { line: parsed.unclosedQuoteRow });
@@ -111,14 +133,26 @@ export async function readSpreadsheet(file: string): Promise<ReadSpreadsheetResu
       }
     } else if (ext === '.xlsx') {
       rows = await readXlsxRows(file);
+      if (rows.length > limits.maxRows) {
+        problem('file-too-large', `${rows.length.toLocaleString('en')} rows, more than the ${limits.maxRows.toLocaleString('en')}-row import limit; split the workbook`);
+        return { faqs: [], problems };
+      }
     } else {
       const hint = ext === '.xls' || ext === '.et' || ext === '.ods' ? '; save it as .xlsx (Excel workbook) first' : '';
       problem('unsupported-file', `not a spreadsheet kefu reads: expected .csv or .xlsx${hint}`);
       return { faqs: [], problems };
     }
   } catch (err) {
-    problem(ext === '.xlsx' ? 'parse-error' : 'io-error', `cannot read: ${(err as Error).message}`);
+    if (err instanceof KefuError && err.code === 'bad-encoding') problem('bad-encoding', err.message.replace(/^kefu: (?:[^:]*: )?/, ''));
+    else problem(ext === '.xlsx' ? 'parse-error' : 'io-error', `cannot read: ${(err as Error).message}`);
     return { faqs: [], problems };
+  }
+  for (const r of rows) {
+    const i = r.cells.findIndex((c) => typeof c === 'string' && c.length > limits.maxCellChars);
+    if (i >= 0) {
+      problem('file-too-large', `cell ${columnLetter(i)}${r.row} holds ${(r.cells[i] as string).length.toLocaleString('en')} characters, more than the ${limits.maxCellChars.toLocaleString('en')}-character limit`, { line: r.row, column: i + 1 });
+      return { faqs: [], problems };
+    }
   }
   return { faqs: rowsToFaqs(rows, problem), problems };
 }
@@ -309,17 +343,6 @@ function columnLetter(index: number): string {
 
 // ---------------------------------------------------------------- CSV
 
-/** UTF-8 (BOM or not) if the bytes are valid UTF-8, else GB18030 (a superset of GBK), as Chinese Excel saves. */
-async function decodeCsv(bytes: Buffer): Promise<string> {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    // iconv-lite is pure JS: Node's own TextDecoder has no gb18030 on small-icu builds.
-    const mod = (await import('iconv-lite')) as typeof import('iconv-lite') & { default?: typeof import('iconv-lite') };
-    return (mod.default ?? mod).decode(bytes, 'gb18030').replace(/^\uFEFF/, '');
-  }
-}
-
 /** RFC 4180: `,` between cells, `"` around cells holding `,` `"` or line breaks, `""` for a quote. CRLF, LF or CR end rows. */
 export function parseCsv(text: string): { rows: { row: number; cells: string[] }[]; unclosedQuoteRow?: number } {
   const rows: { row: number; cells: string[] }[] = [];
@@ -377,7 +400,8 @@ export function parseCsv(text: string): { rows: { row: number; cells: string[] }
 }
 
 /** Excel runs cells starting with = + - @ as formulas: written CSV cells get a `'` in front, taken off on reading. */
-const FORMULA_START = /^'*[=+\-@]/;
+// OWASP's list: = + - @ and also tab and carriage return, which some spreadsheets read past.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 function guardCsvCell(s: string): string {
   return FORMULA_START.test(s) ? `'${s}` : s;
 }
@@ -565,7 +589,16 @@ function fileNameFor(category: string | undefined): string {
     .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-')
     .replace(/^[.\s-]+|[.\s]+$/g, '');
   if (!name || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(name)) return name ? `${name}-faqs` : 'faqs';
+  // File names stop at 255 bytes (3 per CJK character): a long category keeps 60 characters
+  // and a hash of the whole, so two long names that share a start stay apart.
+  if (name.length > 60) return `${name.slice(0, 60)}-${fnv(name)}`;
   return name;
+}
+
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -44,7 +44,6 @@ export type KefuProblemCode =
   | 'unsupported-file'
   | 'near-duplicate'
   | 'shadowed'
-  // issue 18
   | 'bad-encoding'
   | 'undeclared-variable';
 
@@ -77,6 +76,13 @@ export const KEFU_ERRORS = {
   'bad-learning-item': 'a learning item in Redis without an id',
   'bad-redis-url': 'a Redis URL that is not one',
   'redis-unreachable': 'Redis did not answer',
+  'bad-encoding': 'a text file that is not in the encoding kefu expects (KB files: UTF-8); the message names the byte and the likely encoding',
+  'question-not-text': 'a question that is not a string',
+  'question-too-long': 'a question over maxQuestionLength characters',
+  'approval-invalid': 'an approval that would leave the knowledge base invalid (nothing was written)',
+  'bad-agents-file': 'a kefu serve agents file that cannot be read or is malformed',
+  'no-agent-credentials': 'kefu serve started without KEFU_AGENT_TOKEN or an agents file',
+  'weak-agent-token': 'an agent token too short to be safe',
 } as const;
 
 export type KefuErrorCode = keyof typeof KEFU_ERRORS;

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonlLearningStore, withFileLock } from '../../src/index';
+import { JsonlLearningStore } from '../../src/index';
+import { withFileLock } from '../../src/node/file-lock';
 import { repoRoot, tempKb } from '../helpers';
 
 const entry = path.join(repoRoot, 'dist/index.js');

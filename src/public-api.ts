@@ -23,3 +23,5 @@ export { applyKbChange } from './learn/kb-change.js';
 export type { KefuKbChange } from './learn/kb-change.js';
 export { redact, REDACTION_LABELS } from './learn/redact.js';
 export type { Redaction, RedactionKind } from './learn/redact.js';
+export { findPersonalData, RECOGNISERS } from './learn/recognisers/index.js';
+export type { PersonalDataKind, PersonalDataSpan, Recogniser } from './learn/recognisers/index.js';

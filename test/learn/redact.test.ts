@@ -17,7 +17,7 @@ describe('redact', () => {
   it('removes emails and order or tracking numbers', () => {
     const r = redact('订单SO20241111001还没到，快递单号SF1234567890，邮箱zhang.san@example.com');
     expect(r.text).toBe('订单【单号】还没到，快递单号【单号】，邮箱【邮箱】');
-    expect(r.found.sort()).toEqual(['email', 'order-number']);
+    expect(r.found.sort()).toEqual(['email', 'order-number', 'tracking-number']);
   });
 
   it('removes recognisable street addresses', () => {
@@ -28,8 +28,19 @@ describe('redact', () => {
   });
 
   it('leaves ordinary questions, model names and short numbers alone', () => {
-    for (const q of ['iPhone 15 Pro 怎么退货', '买了2件能退1件吗', '双11有什么优惠', '165cm 55kg穿什么码']) {
+    for (const q of ['iPhone 15 Pro 怎么退货', '买了2件能退1件吗', '双11有什么优惠', '165cm 55kg穿什么码', '不知道快递11号能到吗', '5号能发货吗', '条形码6901234567892']) {
       expect(redact(q)).toEqual({ text: q, found: [] });
     }
+  });
+});
+
+describe('findPersonalData', () => {
+  it('gives each kind its span in the original text, for other modules to reuse', async () => {
+    const { findPersonalData } = await import('../../src/index');
+    const text = '我叫王小明，手机１３８１２３４５６７８';
+    expect(findPersonalData(text).map((s) => [s.kind, text.slice(s.start, s.end)])).toEqual([
+      ['name', '王小明'],
+      ['mobile', '１３８１２３４５６７８'],
+    ]);
   });
 });

@@ -43,7 +43,8 @@ export type KefuProblemCode =
   | 'io-error'
   | 'unsupported-file'
   | 'near-duplicate'
-  | 'shadowed';
+  | 'shadowed'
+  | 'bad-task';
 
 /**
  * What went wrong, stable and safe to match on (`err.code === 'kb-not-found'`), with what

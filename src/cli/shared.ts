@@ -3,6 +3,8 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createMatcher } from '../index.js';
+import { loadKnowledgeBase } from '../node/load-kb.js';
+import { withActiveTasks } from '../task/compile.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { UsageError } from './command.js';
@@ -16,12 +18,13 @@ export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
 }
 
 /** A matcher from a KB folder or file, or from a prebuilt index (`kefu build`). */
-export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean }): Promise<KefuMatcher> {
+export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean }, actions?: Record<string, unknown>): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
   if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
   if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
-  return createMatcher(kb, { segmenter: choice });
+  // Tasks without a host action are left out (src/task/compile.ts): their questions go to FAQs.
+  return createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), { segmenter: choice });
 }
 
 /** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */

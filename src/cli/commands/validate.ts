@@ -1,4 +1,5 @@
 import { formatProblem } from '../../errors.js';
+import { withActiveTasks } from '../../task/compile.js';
 import { createMatcher } from '../../index.js';
 import { readKnowledgeBase } from '../../node/load-kb.js';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
@@ -29,7 +30,7 @@ export default defineCommand({
     const { kb: data, problems, files } = await readKnowledgeBase(kb);
     // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
     if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
-      const matcher = await createMatcher(data, { segmenter: segmenterChoice(values) });
+      const matcher = await createMatcher(withActiveTasks(data, 'all'), { segmenter: segmenterChoice(values) });
       problems.push(...matcher.lint());
     }
     const errors = problems.filter((p) => p.severity === 'error');

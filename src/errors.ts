@@ -75,6 +75,7 @@ export const KEFU_ERRORS = {
   'bad-learning-item': 'a learning item in Redis without an id',
   'bad-redis-url': 'a Redis URL that is not one',
   'redis-unreachable': 'Redis did not answer',
+  'bad-actions': 'a task actions module (--actions) that cannot be loaded or exports no actions',
 } as const;
 
 export type KefuErrorCode = keyof typeof KEFU_ERRORS;

@@ -45,7 +45,8 @@ export type KefuProblemCode =
   | 'near-duplicate'
   | 'shadowed'
   | 'bad-encoding'
-  | 'undeclared-variable';
+  | 'undeclared-variable'
+  | 'bad-task';
 
 /**
  * What went wrong, stable and safe to match on (`err.code === 'kb-not-found'`), with what
@@ -83,6 +84,7 @@ export const KEFU_ERRORS = {
   'bad-agents-file': 'a kefu serve agents file that cannot be read or is malformed',
   'no-agent-credentials': 'kefu serve started without KEFU_AGENT_TOKEN or an agents file',
   'weak-agent-token': 'an agent token too short to be safe',
+  'bad-actions': 'a task actions module (--actions) that cannot be loaded or exports no actions',
 } as const;
 
 export type KefuErrorCode = keyof typeof KEFU_ERRORS;

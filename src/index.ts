@@ -4,11 +4,13 @@
  * per process: ~1–2 s on first use).
  */
 import { checkMatcherOptions, createMatcherFromInput, splitBotOptions } from './create.js';
-import type { KnowledgeBaseInput } from './kb/from-object.js';
+import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
 import { loadKnowledgeBase } from './node/load-kb.js';
 import { KefuBot, type KefuBotOptions } from './bot/bot.js';
+import type { KnowledgeBase } from './kb/schema.js';
+import { withActiveTasks } from './task/compile.js';
 
 export * from './public-api.js';
 export { loadKnowledgeBase, readKnowledgeBase } from './node/load-kb.js';
@@ -60,5 +62,9 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
  */
 export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot> {
   const { knowledgeBase, matcher, bot } = splitBotOptions(options, LOAD_KEYS);
-  return new KefuBot(await createMatcher(knowledgeBase, matcher), bot);
+  // Validated whole first (a broken task is reported even without its action); then tasks the
+  // host gives no action for are left out of the index (src/task/compile.ts).
+  const kb = typeof knowledgeBase === 'string' ? await loadKnowledgeBase(knowledgeBase, { maxFileBytes: matcher.maxFileBytes }) : (knowledgeBase as SerializedIndex).format === 'kefu-index' ? knowledgeBase : knowledgeBaseFromObject(knowledgeBase as KnowledgeBaseInput);
+  const input = (kb as SerializedIndex).format === 'kefu-index' ? kb : withActiveTasks(kb as KnowledgeBase, bot.actions);
+  return new KefuBot(await createMatcher(input, matcher), bot);
 }

@@ -26,3 +26,8 @@ export { redact, REDACTION_LABELS } from './learn/redact.js';
 export type { Redaction, RedactionKind } from './learn/redact.js';
 export { findPersonalData, RECOGNISERS } from './learn/recognisers/index.js';
 export type { PersonalDataKind, PersonalDataSpan, Recogniser } from './learn/recognisers/index.js';
+// Tasks and entities (src/task/, src/entities/).
+export { EntityExtractor, extractEntities } from './entities/index.js';
+export type { KefuEntity, KefuEntitySettings } from './entities/index.js';
+export type { KefuTaskInfo, KefuTaskStatus, KefuAction, KefuActionContext, KefuChoice, KefuChoiceProvider, KefuTaskOptions, KefuPurchaseIntentEvent } from './task/types.js';
+export type { KefuTask, KefuTaskSlot } from './kb/schema.js';

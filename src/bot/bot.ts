@@ -20,6 +20,8 @@ import { StatsRecorder, type KefuStats } from './stats.js';
 import { checkQuestion, DEFAULT_MAX_QUESTION_LENGTH } from './question.js';
 import { redact } from '../learn/redact.js';
 import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
+import { TaskRunner, type KefuTaskIO } from '../task/runner.js';
+import type { KefuTaskEvents, KefuTaskInfo, KefuTaskOptions } from '../task/types.js';
 import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
 
 export type HandoffReason = KefuHandoffReason;
@@ -34,7 +36,8 @@ export interface KefuBotInfo {
   segmenterFallback?: string;
 }
 
-export interface KefuBotOptions {
+/** Task options (`actions`, `choices`, `actionTimeoutMs`, `followUps`): see src/task/types.ts. */
+export interface KefuBotOptions extends KefuTaskOptions {
   /** Values for `{name}` variables in answers, e.g. `{ shopName: '小店' }` (the KB's `variables` are defaults). */
   variables?: Record<string, string>;
   /** Per-session variables (set with `ask(…, { variables })`) and their defaults, e.g. `{ userName: '亲' }`. */
@@ -121,6 +124,8 @@ interface ReplyBase {
   input: string;
   /** What the bot says ('' while a human holds the conversation). */
   text: string;
+  /** The task this reply belongs to, or the one still open while an unrelated question is answered. */
+  task?: KefuTaskInfo;
 }
 
 /** A reply. Each type carries exactly the fields it needs. */
@@ -139,7 +144,9 @@ export type KefuReply =
       /** Whether the host's `onHandoff` accepted the request (false: kept and retried). */
       delivered: boolean;
     })
-  | (ReplyBase & { type: 'with-human'; waiting: boolean });
+  | (ReplyBase & { type: 'with-human'; waiting: boolean })
+  /** A step of a task: asking for a slot, confirming, or its outcome (`result`: what the host's action returned). */
+  | (ReplyBase & { type: 'task'; id: string; task: KefuTaskInfo; result?: unknown });
 
 export interface KefuSuggestion extends KefuCandidate {
   answer: string;
@@ -158,9 +165,11 @@ export interface KefuHandoffEvent {
   /** The KB's best answers for the agent (the same KB serves bot and humans). */
   suggestions: KefuSuggestion[];
   attempt: number;
+  /** The task open when handing over (reason 'task-failed': its action failed), with the slots collected. */
+  task?: { id: string; slots: Record<string, string> };
 }
 
-export interface KefuBotEvents {
+export interface KefuBotEvents extends KefuTaskEvents {
   handoff: (event: KefuHandoffEvent) => void;
   'handoff-failed': (event: { sessionId: string; attempt: number; error: string }) => void;
   /** `turn`: the bot's apology, when the wait was ended by `expireWaiting` (not by a message). */
@@ -190,7 +199,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   readonly matcher: KefuMatcher;
   readonly sessions: KefuSessionStore;
   private readonly learner?: KefuLearner;
-  private readonly opt: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk' | 'onHandoff' | 'sessions' | 'learner'>> & {
+  private readonly tasks: TaskRunner;
+  private readonly opt: Required<Omit<KefuBotOptions, 'messages' | 'smallTalk' | 'onHandoff' | 'sessions' | 'learner' | keyof KefuTaskOptions>> & {
     smallTalk: Partial<Record<SmallTalkKind, string>> | false;
     messages: KefuBotMessages;
     onHandoff?: KefuBotOptions['onHandoff'];
@@ -218,6 +228,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       now: options.now ?? Date.now,
     };
     this.checkVariables();
+    const { actions, choices, actionTimeoutMs, followUps } = options;
+    this.tasks = new TaskRunner(matcher, { actions, choices, actionTimeoutMs, followUps, declaredVariables: [...Object.keys(this.opt.variables), ...Object.keys(this.opt.sessionVariables)] });
     this.relayStoreEvents(this.sessions, 'sessions');
     if (this.learner) this.relayStoreEvents(this.learner.store, 'learning');
   }
@@ -304,14 +316,18 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     // "2" / "第二个" after a "did you mean" list picks that FAQ.
     const choice = s.offered && CHOICE.exec(input.trim());
     const picked = faqId ? this.matcher.faq(faqId) : undefined;
+    // ── Task hook (src/task/): an open task reads the message first; follow-ups, buying intent ──
+    const pre = choice || picked ? undefined : await this.tasks.before(s, input, this.taskIO(s, input, emotion));
+    if (pre && 'reply' in pre) return pre.reply;
     let m: KefuMatch;
     if (picked) m = { type: 'answer', text: input, id: picked.id, confidence: 1, candidates: [{ id: picked.id, confidence: 1, question: picked.question }] };
     else if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
       m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input, this.matcher.analyze(input, normalized));
-    } else m = this.matcher.match(input, this.matcher.analyze(input, normalized));
+    } else m = pre?.match ?? this.matcher.match(input, this.matcher.analyze(input, normalized));
     s.offered = undefined;
+    if (m.type === 'answer' && this.tasks.owns(m.id)) return this.tasks.start(s, m.id, input, this.taskIO(s, input, emotion));
 
     if (m.type === 'answer') {
       const faq = this.matcher.faq(m.id)!;
@@ -334,6 +350,19 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     }
     if (limit) return this.handoff(s, input, 'repeated-failure', 'normal', null, emotion, m);
     return this.botSays(s, { ...base, type: 'fallback', text: this.fill(this.opt.messages.fallback, s), id: m.id, confidence: m.confidence, candidates: m.candidates }, 'fallback');
+  }
+
+  /** What the task runner may do in this conversation (src/task/runner.ts). */
+  private taskIO(s: KefuSession, input: string, emotion: EmotionReading): KefuTaskIO {
+    return {
+      say: (reply) => this.botSays(s, reply, reply.type === 'task' ? 'answer' : (reply.type as 'answer')),
+      handoff: () => this.handoff(s, input, 'task-failed', 'normal', null, emotion),
+      answerText: (faq) => this.answerText(faq, s),
+      fill: (text) => this.fill(text, s),
+      emit: (event, payload) => (this.emit as (e: string, p: unknown) => boolean)(event, payload),
+      now: this.opt.now,
+      variables: () => ({ ...this.opt.variables, ...this.opt.sessionVariables, ...s.variables }),
+    };
   }
 
   private async handoff(s: KefuSession, input: string, reason: HandoffReason, priority: FaqPriority, faq: KefuFaq | null, emotion: EmotionReading, m?: KefuMatch): Promise<KefuReply> {
@@ -364,6 +393,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       transcript: s.turns.map((t) => ({ ...t })),
       suggestions: this.suggestionsFor(m ?? this.matcher.match(input)),
       attempt: h.attempts,
+      ...(s.task ? { task: { id: s.task.id, slots: { ...s.task.slots } } } : {}),
     };
     if (h.attempts === 1) this.emit('handoff', event);
     if (!this.opt.onHandoff) {

@@ -3,10 +3,11 @@
  * (or anything else) while a single process keeps it in memory. Browser-safe.
  */
 import type { FaqPriority } from '../kb/schema.js';
+import type { KefuTaskState } from '../task/types.js';
 
 export type KefuSessionMode = 'bot' | 'waiting' | 'human';
 
-export type KefuHandoffReason = 'explicit-request' | 'repeated-failure' | 'negative-emotion' | 'faq-flagged';
+export type KefuHandoffReason = 'explicit-request' | 'repeated-failure' | 'negative-emotion' | 'faq-flagged' | 'task-failed';
 
 export interface KefuTurn {
   /** Unique within the session: feedback names a turn by it. */
@@ -49,6 +50,8 @@ export interface KefuSession {
   handoff?: KefuPendingHandoff;
   /** Per-session values for {variables} in answers (e.g. userName). */
   variables?: Record<string, string>;
+  /** The task in progress (src/task/): it expires with the session. */
+  task?: KefuTaskState;
   nextTurn: number;
 }
 

@@ -3,6 +3,8 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createMatcher } from '../index.js';
+import { loadKnowledgeBase } from '../node/load-kb.js';
+import { withActiveTasks } from '../task/compile.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { UsageError } from './command.js';
@@ -20,12 +22,15 @@ export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
  * A matcher from a KB folder or file, or from a prebuilt index (`kefu build`). A KB's built
  * index is reused from the build cache (index-cache.ts) unless `cache` is false (approvals
  * need the FAQs' file locations, which an index does not keep) or `--no-cache` is given.
+ * Tasks without a host action are left out (src/task/compile.ts): their questions go to FAQs.
  */
-export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean }, { cache = true } = {}): Promise<KefuMatcher> {
+export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean }, { cache = true, actions }: { cache?: boolean; actions?: Record<string, unknown> } = {}): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
   if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
-  const entry = await openIndexCache(kb, choice, cache && !values['no-cache']);
+  // The active tasks change the index, so they are part of the cache key.
+  const active = Object.keys(actions ?? {}).filter((name) => typeof actions?.[name] === 'function').sort().join(',');
+  const entry = await openIndexCache(kb, `${choice}\0actions:${active}`, cache && !values['no-cache']);
   const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
   if (saved?.segmenter === info.name) {
     try {
@@ -34,7 +39,7 @@ export async function loadMatcher(kb: string, values: { segmenter?: string; debu
       // An entry this kefu cannot read: build below and replace it.
     }
   }
-  const matcher = await createMatcher(kb, { segmenter: choice });
+  const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), { segmenter: choice });
   await entry?.writeIndex(matcher.toJSON());
   return matcher;
 }

@@ -56,6 +56,8 @@ export async function runTerminalChat(o: TerminalChatOptions): Promise<void> {
         return reply.waiting
           ? c.note('（已转人工，正在等待客服接入：您的消息已转给客服。输入 /agent 扮演客服，/bot 交回机器人，/reset 开始新对话）')
           : c.note('（人工客服处理中：您的消息已转给客服。输入 /agent 扮演客服，/bot 交回机器人）');
+      case 'task':
+        return `${c.bot('机器人>')} ${reply.text}  ${c.note(`[${reply.id}: ${reply.task.status}${reply.task.missing.length ? `, missing ${reply.task.missing.join(', ')}` : ''}]`)}`;
       default:
         return `${c.bot('机器人>')} ${reply.text}`;
     }

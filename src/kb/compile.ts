@@ -8,7 +8,8 @@ import { compilePattern, PatternSyntaxError } from './patterns.js';
 import { normalize } from '../text/normalize.js';
 import { SynonymTable } from '../text/synonyms.js';
 import type { ParsedKbFile } from './parse.js';
-import { RESERVED_IDS, type KefuFaq, type KnowledgeBase } from './schema.js';
+import { RESERVED_IDS, type KefuFaq, type KefuTask, type KnowledgeBase } from './schema.js';
+import { taskEntry, checkTasks } from '../task/compile.js';
 
 export interface CompiledKb {
   kb: KnowledgeBase;
@@ -20,6 +21,7 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
   const problems: KefuProblem[] = files.flatMap((f) => f.problems);
   const kb: KnowledgeBase = { faqs: [], synonyms: [], vocabulary: [], stopwords: [], categories: [], thresholds: {} };
   const idAt = new Map<string, KefuFaq>();
+  const pending: KefuFaq[] = [];
 
   for (const f of files) {
     const d = f.data;
@@ -30,6 +32,15 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
     kb.categories.push(...(d.categories ?? []));
     if (d.thresholds) Object.assign(kb.thresholds, d.thresholds);
     if (d.variables) kb.variables = { ...kb.variables, ...d.variables };
+    if (d.entities) kb.entities = { ...kb.entities, ...d.entities, custom: { ...kb.entities?.custom, ...d.entities.custom } };
+    if (d.followUps !== undefined) kb.followUps = d.followUps;
+    if (d.purchase) kb.purchase = { ...kb.purchase, ...d.purchase };
+    // Tasks compete with FAQs in the matcher through an entry of their own (same id, `task` set).
+    for (const raw of d.tasks ?? []) {
+      const task: KefuTask = { ...raw, source: { file: f.file } };
+      (kb.tasks ??= []).push(task);
+      pending.push(taskEntry(task));
+    }
     (d.faqs ?? []).forEach((raw, i) => {
       const line = f.faqLines[i];
       const faq: KefuFaq = { ...raw, similar: raw.similar ?? [], source: { file: f.file, line, fields: f.faqFieldLines?.[i] } };
@@ -48,6 +59,17 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
       kb.faqs.push(faq);
     });
   }
+
+  for (const entry of pending) {
+    const prev = idAt.get(entry.id);
+    if (prev) {
+      problems.push({ severity: 'error', code: 'duplicate-id', message: `task id "${entry.id}" is already used${prev.source ? ` at ${prev.source.file}` : ''}; ids must be unique across FAQs and tasks`, path: 'tasks', file: entry.source?.file, faqId: entry.id });
+      continue;
+    }
+    idAt.set(entry.id, entry);
+    kb.faqs.push(entry);
+  }
+  problems.push(...checkTasks(kb));
 
   const categoryIds = new Map(kb.categories.map((c) => [c.id, c]));
   const synonyms = new SynonymTable(kb.synonyms);
@@ -70,6 +92,9 @@ export function compileKnowledgeBase(files: readonly ParsedKbFile[]): CompiledKb
         continue;
       }
       const owner = questionOwner.get(key);
+      // A task may share questions with the FAQ it stands in for (`faq:`); src/task/compile.ts gives them to one.
+      const standIn = owner && ((faq.task && kb.tasks?.find((t) => t.id === faq.task)?.faq === owner.id) || (owner.task && kb.tasks?.find((t) => t.id === owner.task)?.faq === faq.id));
+      if (owner && owner !== faq && standIn) continue;
       if (owner && owner !== faq) {
         // Identical but for traditional/simplified script: likely two sources, warn only.
         const literal = [owner.question, ...owner.similar].some((o) => basicKey(o) === basicKey(q));

@@ -13,10 +13,12 @@ export type KnowledgeBaseInput = KbFileInput | KnowledgeBase;
 export function knowledgeBaseFromObject(input: KnowledgeBaseInput, name = '<object>'): KnowledgeBase {
   const raw = input as KnowledgeBase;
   const plain = {
-    ...(raw.faqs ? { faqs: raw.faqs.map(({ source: _source, ...faq }) => faq) } : { faqs: raw.faqs }),
+    // A compiled KB holds its tasks' matcher entries among the FAQs; they are rebuilt from `tasks`.
+    ...(raw.faqs ? { faqs: raw.faqs.filter((f) => !f.task).map(({ source: _source, ...faq }) => faq) } : { faqs: raw.faqs }),
     ...pick(raw, ['synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables']),
+    ...(raw.tasks ? { tasks: raw.tasks.map(({ source: _source, ...task }) => task) } : {}),
   };
-  for (const k of Object.keys(raw)) if (!['faqs', 'synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables', 'warnings'].includes(k)) (plain as Record<string, unknown>)[k] = (raw as unknown as Record<string, unknown>)[k];
+  for (const k of Object.keys(raw)) if (!['faqs', 'synonyms', 'vocabulary', 'stopwords', 'categories', 'thresholds', 'variables', 'warnings', 'tasks'].includes(k)) (plain as Record<string, unknown>)[k] = (raw as unknown as Record<string, unknown>)[k];
   const { kb, problems } = compileKnowledgeBase([validateKbObject(plain, name)]);
   if (problems.some((p) => p.severity === 'error')) throw new KefuKnowledgeBaseError(problems);
   // FAQs loaded from files keep where they came from: lint locations, and where a matcher's

@@ -78,6 +78,81 @@ export const ThresholdsSchema = z
   })
   .describe('Decision thresholds on the calibrated confidence (0..1).');
 
+/** Slot names are identifiers: templates use them as {orderNumber}. */
+const SlotNameSchema = z.string().regex(/^[A-Za-z_][\w]*$/, 'a slot name is letters, digits or _, starting with a letter or _ (templates use it as {name})');
+
+export const TaskSlotSchema = z
+  .strictObject({
+    entity: text('entity type').describe('What fills the slot: a built-in entity (order-number, tracking-number, mobile, phone, email, date, time, amount, count, size, color, product) or one of `entities.custom`.'),
+    ask: text('ask').describe('The question asking for it, e.g. 请提供订单号。'),
+    validate: z
+      .strictObject({
+        pattern: z.string().optional().describe('Regular expression the value must match (whole value).'),
+        values: z.array(z.string()).optional().describe('Allowed values.'),
+        min: z.number().optional().describe('Smallest allowed number (amount, count).'),
+        max: z.number().optional().describe('Largest allowed number (amount, count).'),
+        future: z.boolean().optional().describe('Dates: not before today.'),
+        message: z.string().optional().describe('Why a value was refused, said before asking again.'),
+      })
+      .optional(),
+    optional: z.boolean().optional().describe('Not asked for; filled only when the customer gives it.'),
+  })
+  .describe('One value a task needs before its action can run.');
+
+const templates = (what: string) =>
+  z.union([text(what), z.array(text(`${what} variant`)).min(1, `${what} variants must not be empty`)], {
+    error: `expected ${what}: a non-empty string, or a list of variants`,
+  });
+
+export const TaskSchema = z
+  .strictObject({
+    id: FaqIdSchema,
+    question: text('question').describe('The standard request, e.g. 我的快递到哪了. Matched like an FAQ question.'),
+    similar: z.array(text('similar question')).optional(),
+    patterns: z.array(text('pattern')).optional().describe('Templates, as for FAQs.'),
+    keywords: z.array(text('keyword')).optional(),
+    category: z.string().optional(),
+    slots: z.record(SlotNameSchema, TaskSlotSchema).optional().describe('What the action needs, asked for in this order.'),
+    action: text('action name').describe('Name of the host\'s action: createBot({ actions: { <name>: async (slots, ctx) => result } }).'),
+    answer: templates('answer').describe('Said when the action succeeds; {slot} and {result.field} are filled in.'),
+    refused: templates('refusal').optional().describe('Said when the action returns { refused: … } (a business rule said no); default {result.reason}.'),
+    next: FaqIdSchema.optional().describe('A task offered after a refusal; a yes starts it with the same slot values (cancel → start-return).'),
+    confirm: text('confirmation question').optional().describe('For irreversible actions: asked before running it, e.g. 确认取消订单{orderNumber}吗？'),
+    faq: FaqIdSchema.optional().describe('The how-to FAQ this task stands in for: questions they share go to the task when the host gives its action, to the FAQ otherwise; that FAQ asked with a slot value (查一下SO…的物流) starts the task.'),
+    onError: z
+      .union([z.literal('handoff'), text('apology')])
+      .optional()
+      .describe('When the action throws or times out: "handoff" (default) hands over with the task and slots, or an apology text.'),
+  })
+  .describe('A multi-turn task: matched like an FAQ, then slots are collected and the host\'s action runs.');
+
+export const EntitySettingsSchema = z
+  .strictObject({
+    orderNumber: z.string().optional().describe('Regular expression of this shop\'s order numbers (replaces the default).'),
+    trackingNumber: z.string().optional().describe('Regular expression of tracking numbers (replaces the default).'),
+    sizes: z.array(text('size')).optional(),
+    colors: z.array(text('colour')).optional(),
+    products: z.array(text('product')).optional().describe('Product names (their synonym groups add aliases); found products mark buying intent.'),
+    custom: z
+      .record(
+        z.string().regex(/^[a-z][\w-]*$/, 'a custom entity type is lower-case letters, digits, _ or -'),
+        z.strictObject({
+          values: z.union([z.array(text('value')), z.record(z.string(), z.array(text('alias')))]).optional(),
+          pattern: z.string().optional(),
+        }),
+      )
+      .optional()
+      .describe('Own entity types: a list of values (or value → aliases), or a pattern.'),
+  })
+  .describe('Entity extraction settings for task slots.');
+
+export const PurchaseSettingsSchema = z
+  .strictObject({
+    answer: text('answer').optional().describe('Said to a buying question no FAQ answers; may use {link}.'),
+    link: z.string().optional().describe('Where buyers go (order page, product page).'),
+  })
+  .describe('Buying intent (有货吗, 我要买两件): the bot emits `purchase-intent`; these settings add a reply.');
+
 export const KbFileSchema = z
   .strictObject({
     faqs: z.array(FaqSchema, { error: 'expected `faqs` to be a list of FAQ entries' }).optional(),
@@ -93,6 +168,10 @@ export const KbFileSchema = z
       .record(z.string().regex(/^\w+$/, 'a variable name is letters, digits or _'), z.string())
       .optional()
       .describe('Default values of {variables} used in answers, e.g. { shopName: 示例商店 }; the bot may override them.'),
+    tasks: z.array(TaskSchema, { error: 'expected `tasks` to be a list of task entries' }).optional(),
+    entities: EntitySettingsSchema.optional(),
+    followUps: z.boolean().optional().describe('Read short follow-ups (那运费呢) in the context of the last answer. Default true.'),
+    purchase: PurchaseSettingsSchema.optional(),
   })
   .describe('A kefu knowledge-base file.');
 
@@ -118,7 +197,15 @@ export interface KefuFaq {
   tags?: string[];
   /** Where it was defined, when loaded from files. */
   source?: { file: string; line?: number; fields?: Record<string, number> };
+  /** Set on the matcher entry of a task (same id): matching it starts the task instead of answering. */
+  task?: string;
 }
+
+export type KefuTaskSlot = z.output<typeof TaskSlotSchema>;
+export type KefuEntitySettingsInput = z.output<typeof EntitySettingsSchema>;
+export type KefuPurchaseSettings = z.output<typeof PurchaseSettingsSchema>;
+/** A validated task (its matcher entry is in `faqs`, with `task` set). */
+export type KefuTask = z.output<typeof TaskSchema> & { source?: { file: string; line?: number } };
 
 /** A whole, validated knowledge base: the merge of all its files. */
 export interface KnowledgeBase {
@@ -129,10 +216,14 @@ export interface KnowledgeBase {
   categories: KefuCategory[];
   thresholds: { answer?: number; clarify?: number };
   variables?: Record<string, string>;
+  tasks?: KefuTask[];
+  entities?: KefuEntitySettingsInput;
+  followUps?: boolean;
+  purchase?: KefuPurchaseSettings;
 }
 
 /** Words with a meaning in test case files, so no FAQ may use them as its id. */
-export const RESERVED_IDS = ['clarify', 'fallback', 'handoff'] as const;
+export const RESERVED_IDS = ['clarify', 'fallback', 'handoff', 'purchase-intent'] as const;
 
 /** The JSON Schema of a KB file, for editors (yaml-language-server, VS Code `json.schemas`). */
 export function knowledgeBaseJsonSchema(): Record<string, unknown> {

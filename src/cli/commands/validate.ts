@@ -1,4 +1,5 @@
 import { formatProblem } from '../../errors.js';
+import { withActiveTasks } from '../../task/compile.js';
 import { createMatcher } from '../../index.js';
 import { readKnowledgeBase } from '../../node/load-kb.js';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
@@ -35,7 +36,7 @@ export default defineCommand({
       const entry = await openIndexCache(kb, `${choice}\0${kb}`, !values['no-cache']);
       let lint = await entry?.readLint();
       if (!lint) {
-        const matcher = await createMatcher(data, { segmenter: choice });
+        const matcher = await createMatcher(withActiveTasks(data, 'all'), { segmenter: choice });
         lint = matcher.lint();
         await entry?.writeLint(lint);
       }

@@ -491,7 +491,7 @@ export async function writeSpreadsheet(kb: KnowledgeBase, file: string): Promise
   if (ext !== '.csv' && ext !== '.xlsx') {
     throw new KefuError('unsupported-file', `kefu: cannot write "${file}": expected a .csv or .xlsx file name`);
   }
-  const rows = kb.faqs.map(faqCells);
+  const rows = kb.faqs.filter((f) => !f.task).map(faqCells); // tasks stay in YAML
   const fields = SPREADSHEET_FIELDS.filter((f) => REQUIRED_COLUMNS.includes(f) || rows.some((r) => r[f] !== undefined));
   if (ext === '.csv') {
     const lines = [fields.join(','), ...rows.map((r) => fields.map((f) => csvCell(r[f] === undefined ? '' : String(r[f]))).join(','))];

@@ -1,0 +1,34 @@
+/**
+ * Follow-up questions: 怎么退货 → 那运费呢. A short message right after an FAQ answer is also
+ * matched as "<that FAQ's topic> <message>" (the topic is its first keyword, else its question:
+ * 退货 → "退货 那运费呢"); the contextual reading wins when it points to
+ * another FAQ (or task) with a higher confidence than the message alone — so 那运费呢 after
+ * 怎么退货 is about return shipping, while a complete new question keeps its own reading.
+ * Switch off with the KB's `followUps: false` or createBot({ followUps: false }).
+ */
+import type { KefuSession } from '../bot/session.js';
+import type { KefuMatch, KefuMatcher } from '../match/matcher.js';
+import { normalize } from '../text/normalize.js';
+
+/** Up to this many characters (without spaces), or opening with a word that points back. */
+const SHORT = 10;
+const POINTS_BACK = /^(那|那么|还有|另外|这个|那个|如果|要是|然后|再问下|顺便问下)/;
+/** How much better the contextual reading must be, so a tie keeps the message's own. */
+const MARGIN = 0.05;
+
+export function followUpMatch(matcher: KefuMatcher, s: KefuSession, input: string, alone: KefuMatch, usable: (m: KefuMatch) => KefuMatch): KefuMatch {
+  if (!s.lastFaqId) return alone;
+  // Only right after that answer: the last bot turn answered with it.
+  const lastBot = [...s.turns].reverse().find((t) => t.role === 'bot');
+  if (!lastBot || lastBot.faqId !== s.lastFaqId || lastBot.type !== 'answer') return alone;
+  const compact = normalize(input).replace(/ /g, '');
+  if (compact.length === 0 || (compact.length > SHORT && !POINTS_BACK.test(compact))) return alone;
+  if (alone.type === 'answer' && alone.confidence >= 0.9) return alone;
+  const topic = matcher.faq(s.lastFaqId);
+  if (!topic) return alone;
+  const inContext = usable(matcher.match(`${topic.keywords?.[0] ?? topic.question} ${input}`));
+  if (!inContext.id || inContext.id === s.lastFaqId || inContext.type === 'fallback') return alone;
+  if (inContext.confidence < alone.confidence + MARGIN && alone.type !== 'fallback') return alone;
+  if (alone.type === 'answer' && inContext.type !== 'answer') return alone;
+  return { ...inContext, text: alone.text };
+}

@@ -18,6 +18,12 @@ export { approveLearningItem } from './cli/tools/learn-review.js';
 export type { KefuApproval } from './cli/tools/learn-review.js';
 export { addFaq, addSimilarQuestions, writeFileAtomic, withFileLock } from './node/kb-writer.js';
 export type { SegmenterChoice, SegmenterInfo } from './node/jieba-segmenter.js';
+export { loadEmbedder } from './embed/load.js';
+export type { EmbedderChoice, EmbeddingInfo, LoadedEmbedder } from './embed/load.js';
+export { OnnxEmbedder } from './embed/onnx-embedder.js';
+export type { OnnxEmbedderOptions } from './embed/onnx-embedder.js';
+export { WordPieceTokenizer } from './embed/tokenizer.js';
+export { VectorCache, withVectorCache } from './embed/vector-cache.js';
 
 export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {
   /** 'auto' (default: nodejieba if it loads, else Intl.Segmenter), 'nodejieba', 'intl', or your own. */

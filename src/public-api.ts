@@ -31,3 +31,5 @@ export { applyKbChange } from './learn/kb-change.js';
 export type { KefuKbChange } from './learn/kb-change.js';
 export { redact, REDACTION_LABELS } from './learn/redact.js';
 export type { Redaction, RedactionKind } from './learn/redact.js';
+export { cosine, meanVector } from './embed/embedder.js';
+export type { Embedder } from './embed/embedder.js';

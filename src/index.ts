@@ -2,7 +2,12 @@
  * kefu for Node: everything in the browser entry, plus knowledge bases read from disk and
  * nodejieba segmentation (loaded lazily, once per process: ~1–2 s on first use).
  */
-import { createMatcherFromInput } from './create.js';
+import { loadEmbedder } from './embed/load.js';
+import type { Embedder } from './embed/embedder.js';
+import { VectorCache, withVectorCache } from './embed/vector-cache.js';
+import { knowledgeBaseFromObject } from './kb/from-object.js';
+import { isSerializedIndex } from './match/index/serialize.js';
+import { KefuMatcher as Matcher } from './match/matcher.js';
 import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
@@ -25,9 +30,20 @@ export type { OnnxEmbedderOptions } from './embed/onnx-embedder.js';
 export { WordPieceTokenizer } from './embed/tokenizer.js';
 export { VectorCache, withVectorCache } from './embed/vector-cache.js';
 
-export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {
+export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter' | 'embedder'> {
   /** 'auto' (default: nodejieba if it loads, else Intl.Segmenter), 'nodejieba', 'intl', or your own. */
   segmenter?: SegmenterChoice;
+  /**
+   * Semantic matching: `true` (default) embeds questions with the bundled bge-small-zh-v1.5
+   * model on onnxruntime-node (lexical, with one warning, where the runtime is missing);
+   * `false` matches lexically; or your own `Embedder`.
+   */
+  semantic?: boolean | Embedder;
+  /**
+   * A file of vectors to reuse across builds (`kefu build --vector-cache`, dev loops): texts
+   * already embedded are not embedded again. Written after the build; nothing is written without it.
+   */
+  vectorCache?: string;
 }
 
 /**
@@ -38,9 +54,18 @@ export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmen
  * matcher.match('這件衣服可以退貨嗎'); // { type: 'answer', id: 'return-apply', confidence: 0.93, … }
  */
 export async function createMatcher(input: string | KnowledgeBaseInput | SerializedIndex, options: KefuNodeMatcherOptions = {}): Promise<KefuMatcher> {
+  const { semantic = true, vectorCache, ...rest } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
   const kb = typeof input === 'string' ? await loadKnowledgeBase(input) : input;
-  return createMatcherFromInput(kb, { ...options, segmenter });
+  const loaded = await loadEmbedder(semantic === false ? 'off' : semantic === true ? 'auto' : semantic);
+  let embedder = loaded.embedder;
+  const cache = embedder && vectorCache ? VectorCache.open(vectorCache, embedder.name, embedder.dim) : undefined;
+  if (embedder && cache) embedder = withVectorCache(embedder, cache);
+  const matcherOptions = { ...rest, segmenter, embedder };
+  const matcher = isSerializedIndex(kb) ? Matcher.fromJSON(kb, matcherOptions) : await Matcher.buildAsync(knowledgeBaseFromObject(kb), matcherOptions);
+  await cache?.save();
+  matcher.embedding = loaded.info;
+  return matcher;
 }
 
 export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOptions {
@@ -57,7 +82,7 @@ export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOpt
  * // reply.type: 'answer' | 'clarify' | 'fallback' | 'handoff' | 'small-talk'
  */
 export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot> {
-  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, ...botOptions } = options;
-  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs });
+  const { knowledgeBase, segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, semantic, vectorCache, ...botOptions } = options;
+  const matcher = await createMatcher(knowledgeBase, { segmenter, thresholds, maxCandidates, ablate, outOfScopeShare, consolidateMs, semantic, vectorCache });
   return new KefuBot(matcher, botOptions);
 }

@@ -258,8 +258,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
-      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input);
-    } else m = this.matcher.match(input);
+      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(await this.matcher.prepare(input));
+    } else m = this.matcher.match(await this.matcher.prepare(input));
     s.offered = undefined;
 
     if (m.type === 'answer') {

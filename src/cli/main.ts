@@ -40,7 +40,7 @@ Commands:
   schema                    print the JSON Schema of KB files
 
 Run 'kefu <command> --help' for a command's options and examples.`,
-  chat: `Usage: kefu chat <kb> [--json] [--debug] [--learn queue.jsonl] [--segmenter auto|nodejieba|intl] [--var name=value…]
+  chat: `Usage: kefu chat <kb> [--json] [--debug] [--no-semantic] [--learn queue.jsonl] [--segmenter auto|nodejieba|intl] [--var name=value…]
 
 Talk to the bot. On a terminal: a prompt with history (↑/↓), Ctrl-D to quit.
 Piped: each stdin line is a message of one conversation; each reply is printed.
@@ -53,7 +53,7 @@ Piped: each stdin line is a message of one conversation; each reply is printed.
 Examples:
   kefu chat knowledge-base
   echo 怎么退货 | kefu chat knowledge-base --json`,
-  match: `Usage: kefu match <kb> [--segmenter …]
+  match: `Usage: kefu match <kb> [--segmenter …] [--no-semantic] [--debug]
 
 Reads questions from stdin, one per line; writes one JSON object per line, in order:
 {"text","type":"answer"|"clarify"|"fallback","id","confidence","candidates":[{"id","confidence"}]}
@@ -72,7 +72,7 @@ of two FAQs that are nearly the same (with their similarity) and FAQs that anoth
 Examples:
   kefu validate knowledge-base
   kefu validate knowledge-base --strict --format json`,
-  test: `Usage: kefu test <kb> --cases <file…> [--min-accuracy 0.95] [--junit out.xml]
+  test: `Usage: kefu test <kb> --cases <file…> [--no-semantic] [--min-accuracy 0.95] [--junit out.xml]
                  [--baseline prev.json] [--save-baseline run.json] [--format text|json]
 
 Runs each case (a question and what should happen: an FAQ id, clarify, fallback or
@@ -92,7 +92,7 @@ KB, and the worst cases. Default --out: kefu-eval.html.
 
 Example:
   kefu eval knowledge-base --cases test/cases --out eval.html`,
-  build: `Usage: kefu build <kb> --out <index.json>
+  build: `Usage: kefu build <kb> --out <index.json> [--vector-cache <file>]
 
 Builds the index once and saves it as JSON; createBot/createMatcher load it without
 rebuilding (the browser entry uses it).
@@ -146,6 +146,8 @@ const COMMON: ParseArgsConfig['options'] = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
   segmenter: { type: 'string' },
+  // lexical matching only: the sentence-embedding model is not loaded
+  'no-semantic': { type: 'boolean' },
 };
 
 const OPTIONS: Record<string, ParseArgsConfig['options']> = {
@@ -154,7 +156,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   match: { ...COMMON },
   validate: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
   test: { ...COMMON, cases: { type: 'string', multiple: true }, 'min-accuracy': { type: 'string' }, junit: { type: 'string' }, format: { type: 'string' }, baseline: { type: 'string' }, 'save-baseline': { type: 'string' } },
-  build: { ...COMMON, out: { type: 'string' } },
+  build: { ...COMMON, out: { type: 'string' }, 'vector-cache': { type: 'string' } },
   eval: { ...COMMON, cases: { type: 'string', multiple: true }, out: { type: 'string' } },
   import: { ...COMMON, out: { type: 'string' }, overwrite: { type: 'boolean' } },
   export: { ...COMMON, out: { type: 'string' } },
@@ -222,11 +224,17 @@ async function loadMatcher(kb: string, values: Record<string, unknown>): Promise
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
   if (info.fallbackReason && values.debug) console.error(`kefu: nodejieba unavailable, using Intl.Segmenter (${info.fallbackReason})`);
+  const options = { segmenter: choice, semantic: !values['no-semantic'], vectorCache: values['vector-cache'] as string | undefined };
+  let matcher: KefuMatcher;
   if (kb.endsWith('.json') && !(await isKbFile(kb))) {
     const { readFile } = await import('node:fs/promises');
-    return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
+    matcher = await createMatcher(JSON.parse(await readFile(kb, 'utf8')), options);
+  } else matcher = await createMatcher(kb, options);
+  if (values.debug) {
+    const e = matcher.embedding;
+    console.error(`kefu: semantic matching: ${e.path}${e.name ? ` (${e.name}, ${Math.round(e.loadMs)} ms to load)` : ''}${e.reason ? ` — ${e.reason}` : ''}${matcher.semantic.on ? `, cosine weight ${matcher.semantic.weight} fitted on this KB` : ''}`);
   }
-  return createMatcher(kb, { segmenter: choice });
+  return matcher;
 }
 
 /** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */
@@ -252,8 +260,8 @@ function readLines(onLine: (line: string) => void | Promise<void>): Promise<void
 
 async function match(kb: string, values: Record<string, unknown>): Promise<number> {
   const matcher = await loadMatcher(kb, values);
-  await readLines((line) => {
-    const m = matcher.match(line.trim());
+  await readLines(async (line) => {
+    const m = matcher.match(await matcher.prepare(line.trim()));
     const out = { text: line, type: m.type, id: m.id, confidence: m.confidence, candidates: m.candidates.map(({ id, confidence }) => ({ id, confidence })) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   });
@@ -277,7 +285,7 @@ async function chat(kb: string, values: Record<string, unknown>): Promise<number
     const reply = await bot.ask(text, { sessionId });
     if (values.json) process.stdout.write(`${JSON.stringify(reply)}\n`);
     else process.stdout.write(`${formatReply(reply)}\n`);
-    if (values.debug) process.stderr.write(`${JSON.stringify(matcher.explain(text).explanation, null, 2)}\n`);
+    if (values.debug) process.stderr.write(`${JSON.stringify(matcher.explain(await matcher.prepare(text)).explanation, null, 2)}\n`);
   };
   if (!process.stdin.isTTY) {
     await readLines(respond);

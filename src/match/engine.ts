@@ -13,6 +13,7 @@ import type { SearchIndex } from './index/postings.js';
 import type { KefuMatcherOptions, KefuThresholds } from './options.js';
 import type { NbCounts } from './scorers/naive-bayes.js';
 import type { Rules } from './scorers/rules.js';
+import type { SemanticState } from './scorers/semantic.js';
 
 /** What the engine was configured with (fixed for its lifetime). */
 export interface Settings {
@@ -44,6 +45,8 @@ export interface Engine {
   softmax?: SoftmaxClassifier;
   /** FAQ position by id. */
   faqIndex: Map<string, number>;
+  /** FAQ vectors and the embedder, when semantic matching is on (scorers/semantic.ts). */
+  semantic?: SemanticState;
 }
 
 export function enabled(engine: Pick<Engine, 'settings'>, name: string): boolean {

@@ -15,6 +15,7 @@ import { runSync, type Steps } from '../steps.js';
 import { newEngine } from './engine-setup.js';
 import { applyFittedThresholds, fitSteps } from './sample.js';
 import { confusableEntries, heldOutSample, trainClassifierSteps } from './train.js';
+import { fitWeightSteps, semanticSteps } from './semantic-fit.js';
 
 export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Steps<Engine> {
   const engine = newEngine(kb, options);
@@ -60,6 +61,7 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
     if ((s & 255) === 255) yield;
   }
   yield* installSteps(engine, sentences);
+  if (options.embedder && enabled(engine, 'semantic')) yield* semanticSteps(engine, options.embedder);
   // The classifier is trained twice: without the held-out questions (so the calibration
   // below sees it as it will see new questions), then on everything.
   const entries = engine.index.entries;
@@ -73,7 +75,12 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
     }
     engine.softmax = yield* trainClassifierSteps(engine.index, confusers, new Set(heldOut));
   }
-  if (enabled(engine, 'calibration')) engine.model = yield* fitSteps(engine, heldOut);
+  yield* fitWeightSteps(engine, heldOut);
+  if (enabled(engine, 'calibration')) {
+    engine.model = yield* fitSteps(engine, heldOut);
+    // A question matched without its embedding (a plain synchronous match) is ranked and calibrated lexically.
+    if (engine.semantic) engine.semantic.lexicalModel = yield* fitSteps(engine, heldOut, false);
+  }
   applyFittedThresholds(engine);
   if (trainable) engine.softmax = yield* trainClassifierSteps(engine.index, confusers, new Set());
   return engine;

@@ -11,14 +11,14 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     shims: true,
-    external: ['nodejieba'],
+    external: ['nodejieba', 'onnxruntime-node'],
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
-    external: ['nodejieba'],
+    external: ['nodejieba', 'onnxruntime-node'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -9,7 +9,7 @@ import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-obje
 import { KefuMatcher, type KefuMatcherOptions, type SerializedIndex } from './match/matcher.js';
 
 /** Every matcher option, once: the compiler fails here when KefuMatcherOptions gains one. */
-const MATCHER_KEYS = { segmenter: true, thresholds: true, maxCandidates: true, ablate: true, outOfScopeShare: true, consolidateMs: true } as const satisfies Record<keyof KefuMatcherOptions, true>;
+const MATCHER_KEYS = { segmenter: true, thresholds: true, maxCandidates: true, ablate: true, outOfScopeShare: true, consolidateMs: true, embedder: true } as const satisfies Record<keyof KefuMatcherOptions, true>;
 /** Every bot option, once, likewise. */
 const BOT_KEYS = { variables: true, sessionVariables: true, smallTalk: true, emotionThreshold: true, maxFailures: true, messages: true, sessions: true, onHandoff: true, handoffTimeoutMs: true, agentWaitMs: true, learner: true, now: true, maxQuestionLength: true, redactTranscripts: true, actions: true, choices: true, actionTimeoutMs: true, followUps: true } as const satisfies Record<keyof KefuBotOptions, true>;
 

@@ -3,8 +3,13 @@
  * KB files written back (learning review) and nodejieba segmentation (loaded lazily, once
  * per process: ~1–2 s on first use).
  */
-import { checkMatcherOptions, createMatcherFromInput, splitBotOptions } from './create.js';
+import { checkMatcherOptions, splitBotOptions } from './create.js';
+import { loadEmbedder } from './embed/load.js';
+import type { Embedder } from './embed/embedder.js';
+import { VectorCache, withVectorCache } from './embed/vector-cache.js';
 import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
+import { isSerializedIndex } from './match/index/serialize.js';
+import { KefuMatcher as Matcher } from './match/matcher.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
 import { loadKnowledgeBase } from './node/load-kb.js';
@@ -20,16 +25,29 @@ export { approveLearningItem } from './cli/tools/learn-review.js';
 export type { KefuApproval, KefuApproveOptions } from './cli/tools/learn-review.js';
 export { addFaq, addSimilarQuestions } from './node/kb-writer.js';
 export type { SegmenterChoice } from './node/jieba-segmenter.js';
+export { loadEmbedder } from './embed/load.js';
+export type { EmbedderChoice, EmbeddingInfo, LoadedEmbedder } from './embed/load.js';
 
-export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter'> {
+export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmenter' | 'embedder'> {
   /** 'auto' (default: nodejieba if it loads, else Intl.Segmenter), 'nodejieba', 'intl', or your own. */
   segmenter?: SegmenterChoice;
   /** Largest KB file read from disk, in bytes. Default 5,000,000 (5 MB). */
   maxFileBytes?: number;
+  /**
+   * Semantic matching: `true` (default) embeds questions with the bundled bge-small-zh-v1.5
+   * model on onnxruntime-node (lexical, with one warning, where the runtime is missing);
+   * `false` matches lexically; or your own `Embedder`.
+   */
+  semantic?: boolean | Embedder;
+  /**
+   * A file of vectors to reuse across builds (`kefu build --vector-cache`, dev loops): texts
+   * already embedded are not embedded again. Written after the build; nothing is written without it.
+   */
+  vectorCache?: string;
 }
 
 /** Options of the Node entry that are about reading the KB, not about matching. */
-const LOAD_KEYS = ['maxFileBytes'] as const;
+const LOAD_KEYS = ['maxFileBytes', 'semantic', 'vectorCache'] as const;
 
 /**
  * Build a matcher from a KB folder or file, an in-memory KB, or a prebuilt index.
@@ -40,10 +58,18 @@ const LOAD_KEYS = ['maxFileBytes'] as const;
  */
 export async function createMatcher(input: string | KnowledgeBaseInput | SerializedIndex, options: KefuNodeMatcherOptions = {}): Promise<KefuMatcher> {
   checkMatcherOptions(options, 'createMatcher', LOAD_KEYS);
-  const { maxFileBytes, ...matcherOptions } = options;
+  const { maxFileBytes, semantic = true, vectorCache, ...rest } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
   const kb = typeof input === 'string' ? await loadKnowledgeBase(input, { maxFileBytes }) : input;
-  return createMatcherFromInput(kb, { ...matcherOptions, segmenter });
+  const loaded = await loadEmbedder(semantic === false ? 'off' : semantic === true ? 'auto' : semantic);
+  let embedder = loaded.embedder;
+  const cache = embedder && vectorCache ? VectorCache.open(vectorCache, embedder.name, embedder.dim) : undefined;
+  if (embedder && cache) embedder = withVectorCache(embedder, cache);
+  const matcherOptions = { ...rest, segmenter, embedder };
+  const matcher = isSerializedIndex(kb) ? Matcher.fromJSON(kb, matcherOptions) : await Matcher.buildAsync(knowledgeBaseFromObject(kb), matcherOptions);
+  await cache?.save();
+  matcher.embedding = loaded.info;
+  return matcher;
 }
 
 export interface KefuBotCreateOptions extends KefuBotOptions, KefuNodeMatcherOptions {

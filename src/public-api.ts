@@ -31,3 +31,5 @@ export { EntityExtractor, extractEntities } from './entities/index.js';
 export type { KefuEntity, KefuEntitySettings } from './entities/index.js';
 export type { KefuTaskInfo, KefuTaskStatus, KefuAction, KefuActionContext, KefuChoice, KefuChoiceProvider, KefuTaskOptions, KefuPurchaseIntentEvent } from './task/types.js';
 export type { KefuTask, KefuTaskSlot } from './kb/schema.js';
+// Semantic matching: bring your own sentence embedder (Node's createMatcher has a built-in one).
+export type { Embedder } from './embed/embedder.js';

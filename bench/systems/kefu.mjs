@@ -10,7 +10,7 @@
 //                else the first candidate's confidence.
 //   candidates = r.candidates (best first; kefu lists 3 by default, and a 'clarify' lists
 //                only those it offers), with r.id put first if it is missing from them.
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../lib/data.mjs';
@@ -82,10 +82,17 @@ export async function create({ options = {} } = {}) {
     },
     async build(kb) {
       const faqs = kb.map((e) => ({ id: e.id, question: e.question, similar: e.similar, answer: '…' }));
-      matcher = await mod.createMatcher({ faqs }, { ablate });
+      // KEFU_SEMANTIC=0 measures the lexical-only mode; semantic vectors are reused across runs
+      // from bench/.cache/vectors.bin (the warm build), never written elsewhere.
+      const semantic = process.env.KEFU_SEMANTIC !== '0' && !ablate.includes('semantic');
+      if (semantic) mkdirSync(path.join(repoRoot, 'bench/.cache'), { recursive: true });
+      matcher = await mod.createMatcher({ faqs }, { ablate, semantic, vectorCache: semantic ? path.join(repoRoot, 'bench/.cache/vectors.bin') : undefined });
+      meta.embedding = matcher.embedding;
+      meta.semantic = matcher.semantic;
     },
     query(text) {
-      return toRecordResult(matcher.match(text));
+      if (!matcher.semantic.on) return toRecordResult(matcher.match(text));
+      return matcher.prepare(text).then((p) => toRecordResult(matcher.match(p)));
     },
   };
 }

@@ -324,8 +324,8 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     else if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
-      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(input, this.matcher.analyze(input, normalized));
-    } else m = pre?.match ?? this.matcher.match(input, this.matcher.analyze(input, normalized));
+      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(await this.matcher.prepare(input, this.matcher.analyze(input, normalized)));
+    } else m = pre?.match ?? this.matcher.match(await this.matcher.prepare(input, this.matcher.analyze(input, normalized)));
     s.offered = undefined;
     if (m.type === 'answer' && this.tasks.owns(m.id)) return this.tasks.start(s, m.id, input, this.taskIO(s, input, emotion));
 

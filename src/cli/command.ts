@@ -19,6 +19,8 @@ export const COMMON = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
   segmenter: { type: 'string' },
+  // lexical matching only: the sentence-embedding model is not loaded
+  'no-semantic': { type: 'boolean' },
   'no-cache': { type: 'boolean' },
 } as const satisfies OptionSpecs;
 

@@ -24,22 +24,32 @@ export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
  * need the FAQs' file locations, which an index does not keep) or `--no-cache` is given.
  * Tasks without a host action are left out (src/task/compile.ts): their questions go to FAQs.
  */
-export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean }, { cache = true, actions }: { cache?: boolean; actions?: Record<string, unknown> } = {}): Promise<KefuMatcher> {
+export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean; 'no-semantic'?: boolean; 'vector-cache'?: string }, { cache = true, actions }: { cache?: boolean; actions?: Record<string, unknown> } = {}): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
-  if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), { segmenter: choice });
-  // The active tasks change the index, so they are part of the cache key.
+  const options = { segmenter: choice, semantic: !values['no-semantic'], vectorCache: values['vector-cache'] };
+  const matcher = await loadOrBuild(kb, info.name, options, cache && !values['no-cache'], actions);
+  if (values.debug) {
+    const e = matcher.embedding;
+    console.error(`kefu: semantic matching: ${e.path}${e.name ? ` (${e.name}, ${Math.round(e.loadMs)} ms to load)` : ''}${e.reason ? ` — ${e.reason}` : ''}${matcher.semantic.on ? `, cosine weight ${matcher.semantic.weight} fitted on this KB` : ''}`);
+  }
+  return matcher;
+}
+
+async function loadOrBuild(kb: string, segmenterName: string, options: { segmenter: SegmenterFlag; semantic: boolean; vectorCache?: string }, cache: boolean, actions?: Record<string, unknown>): Promise<KefuMatcher> {
+  if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), options);
+  // The active tasks and semantic matching change the index, so they are part of the cache key.
   const active = Object.keys(actions ?? {}).filter((name) => typeof actions?.[name] === 'function').sort().join(',');
-  const entry = await openIndexCache(kb, `${choice}\0actions:${active}`, cache && !values['no-cache']);
+  const entry = await openIndexCache(kb, `${options.segmenter}\0actions:${active}\0semantic:${options.semantic}`, cache);
   const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
-  if (saved?.segmenter === info.name) {
+  if (saved?.segmenter === segmenterName) {
     try {
-      return await createMatcher(saved as Parameters<typeof createMatcher>[0], { segmenter: choice });
+      return await createMatcher(saved as Parameters<typeof createMatcher>[0], options);
     } catch {
       // An entry this kefu cannot read: build below and replace it.
     }
   }
-  const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), { segmenter: choice });
+  const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), options);
   await entry?.writeIndex(matcher.toJSON());
   return matcher;
 }

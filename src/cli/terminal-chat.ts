@@ -116,7 +116,7 @@ export async function runTerminalChat(o: TerminalChatOptions): Promise<void> {
     }
     const reply = await bot.ask(text, { sessionId });
     say(o.json ? JSON.stringify(reply) : format(reply));
-    if (debug) err.write(`${JSON.stringify(bot.matcher.explain(text).explanation, null, 2)}\n`);
+    if (debug) err.write(`${JSON.stringify(bot.matcher.explain(await bot.matcher.prepare(text)).explanation, null, 2)}\n`);
     return true;
   };
 

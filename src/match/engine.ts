@@ -12,6 +12,7 @@ import type { FeatureSpace } from './index/features.js';
 import type { SearchIndex } from './index/postings.js';
 import type { KefuMatcherOptions, KefuThresholds } from './options.js';
 import type { CompiledPattern } from '../kb/patterns.js';
+import type { SemanticState } from './scorers/semantic.js';
 
 /** What the engine was configured with (fixed for its lifetime). */
 export interface Settings {
@@ -43,6 +44,8 @@ export interface Engine {
   softmax?: SoftmaxClassifier;
   /** FAQ position by id. */
   faqIndex: Map<string, number>;
+  /** FAQ vectors and the embedder, when semantic matching is on (scorers/semantic.ts). */
+  semantic?: SemanticState;
 }
 
 export function enabled(engine: Pick<Engine, 'settings'>, name: string): boolean {

@@ -9,6 +9,7 @@
  *   calibration) → one calibrated confidence per candidate → answer / clarify / fallback
  *   (decide.ts).
  */
+import type { EmbeddingInfo } from '../embed/load.js';
 import type { KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
 import { familyOf, type TextAnalysis } from '../text/features.js';
@@ -27,7 +28,8 @@ import { lintEngine } from '../kb/lint.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
-import { runSync } from './steps.js';
+import { runSliced, runSync } from './steps.js';
+import { embedHotUpdate } from './build/semantic-fit.js';
 import type { KefuMatch, KefuMatchExplanation, Ranked } from './types.js';
 
 export { ABLATIONS, type KefuAblation } from './scorers/list.js';
@@ -60,6 +62,14 @@ export class KefuMatcher {
     return new KefuMatcher(runSync(buildSteps(kb, options)));
   }
 
+  /**
+   * Build the index, embedding the KB's questions first when an `embedder` is given (what
+   * Node's `createMatcher` does with the bundled model); gives the event loop back while it builds.
+   */
+  static async buildAsync(kb: KnowledgeBase, options: KefuMatcherOptions = {}): Promise<KefuMatcher> {
+    return new KefuMatcher(await runSliced(buildSteps(kb, options)));
+  }
+
   /** Restore a matcher saved with `toJSON()`. Answers are identical to the original's. */
   static fromJSON(data: unknown, options: Omit<KefuMatcherOptions, 'ablate'> = {}): KefuMatcher {
     return new KefuMatcher(engineFromJSON(data, options));
@@ -86,6 +96,18 @@ export class KefuMatcher {
   /** Why the segmenter is a stand-in (nodejieba missing or failed to build), else undefined. */
   get segmenterFallback(): string | undefined {
     return this.engine.settings.buildOptions.segmenter?.fallbackReason;
+  }
+
+  /**
+   * Which embedding path runs (set by Node's `createMatcher`): `onnxruntime-node`, `custom`, or
+   * `lexical` with the reason; shown by `kefu match --debug` and the bot's info.
+   */
+  embedding: EmbeddingInfo = { path: 'lexical', reason: 'no embedder given', loadMs: 0 };
+
+  /** Whether questions are matched by meaning too, and the cosine's fitted share of the ranking score. */
+  get semantic(): { on: boolean; model?: string; weight?: number } {
+    const s = this.engine.semantic;
+    return s?.embedder ? { on: true, model: s.embedder.name, weight: s.weight } : { on: false };
   }
 
   get calibration(): Readonly<CalibrationModel> {
@@ -227,6 +249,7 @@ export class KefuMatcher {
   addQuestions(faqId: string, questions: readonly string[]): number {
     const fresh = appendQuestions(this.engine, faqId, questions);
     if (fresh.length > 0) this.hot.note({ faqId, questions: fresh });
+    embedHotUpdate(this.engine, this.engine.faqIndex.get(faqId)!, fresh);
     return fresh.length;
   }
 
@@ -238,7 +261,9 @@ export class KefuMatcher {
    * matcher.addFaq({ id: 'used-phones', question: '卖二手手机吗', similar: [], answer: '只卖全新正品。', source: { file: 'knowledge-base/product.yaml' } });
    */
   addFaq(faq: KefuFaq): void {
-    this.hot.note({ faq: appendFaq(this.engine, faq) });
+    const stored = appendFaq(this.engine, faq);
+    this.hot.note({ faq: stored });
+    embedHotUpdate(this.engine, this.engine.kb.faqs.length - 1, [stored.question, ...stored.similar]);
   }
 
   /**

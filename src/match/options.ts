@@ -4,6 +4,7 @@
  * (each with the reason it has its value). Browser-safe.
  */
 import { closest, rejectUnknownKeys } from '../did-you-mean.js';
+import type { Embedder } from '../embed/embedder.js';
 import { KefuError } from '../errors.js';
 import type { KefuSegmenter } from '../text/segmenter.js';
 
@@ -51,6 +52,12 @@ export interface KefuMatcherOptions<Ablation extends string = string> {
    * const matcher = await createMatcher('./knowledge-base', { consolidateMs: 5000 });
    */
   consolidateMs?: number | false;
+  /**
+   * Sentence embedder for the semantic scorer. Node's `createMatcher` passes the bundled
+   * bge-small-zh-v1.5 model unless `semantic: false`; the core and browser default is none
+   * (lexical matching). An embedder makes the build asynchronous (`KefuMatcher.buildAsync`).
+   */
+  embedder?: Embedder;
 }
 
 /** Defaults of the options a user may set. */
@@ -62,7 +69,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** The option keys a matcher reads; anything else is a mistake worth an error. */
-export const MATCHER_OPTION_KEYS = ['segmenter', 'thresholds', 'maxCandidates', 'ablate', 'outOfScopeShare', 'consolidateMs'] as const;
+export const MATCHER_OPTION_KEYS = ['segmenter', 'thresholds', 'maxCandidates', 'ablate', 'outOfScopeShare', 'consolidateMs', 'embedder'] as const;
 
 /**
  * Every weight, bonus and limit of the per-question path and of the build. Measured on

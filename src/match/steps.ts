@@ -5,14 +5,19 @@
  * answering while a 10,000-FAQ index is rebuilt). Browser-safe.
  */
 
-/** A computation that yields between steps and returns T. */
-export type Steps<T> = Generator<void, T, void>;
+/**
+ * A computation that yields between steps and returns T. A step may yield a promise (the
+ * embedding of a batch of texts): the async runner awaits it before going on, the sync one
+ * refuses it.
+ */
+export type Steps<T> = Generator<void | Promise<unknown>, T, void>;
 
 /** Run every step now. */
 export function runSync<T>(steps: Steps<T>): T {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
+    if (r.value) throw new Error('kefu: this build embeds texts, which is asynchronous: use createMatcher (or KefuMatcher.buildAsync), not KefuMatcher.build');
   }
 }
 
@@ -22,7 +27,10 @@ export async function runSliced<T>(steps: Steps<T>, sliceMs = 10): Promise<T> {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    if (performance.now() - since >= sliceMs) {
+    if (r.value) {
+      await r.value;
+      since = performance.now();
+    } else if (performance.now() - since >= sliceMs) {
       await nextTurn();
       since = performance.now();
     }

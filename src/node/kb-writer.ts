@@ -19,7 +19,7 @@ import { normalize } from '../text/normalize.js';
 export { withFileLock } from './file-lock.js';
 
 /** Replace a file's content atomically: write a temp file beside it, then rename over it. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
   const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   const fh = await open(tmp, 'w');
   try {

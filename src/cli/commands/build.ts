@@ -2,7 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
 import { loadMatcher } from '../shared.js';
 
-const help = `Usage: kefu build <kb> --out <index.json>
+const help = `Usage: kefu build <kb> --out <index.json> [--vector-cache <file>]
 
 Builds the index once and saves it as JSON; createBot/createMatcher load it without
 rebuilding (the browser entry uses it).
@@ -15,7 +15,7 @@ export default defineCommand({
   synopsis: 'build <kb> --out <file>',
   summary: 'write a prebuilt index (browsers, fast cold starts)',
   help,
-  options: { ...COMMON, out: { type: 'string' } },
+  options: { ...COMMON, out: { type: 'string' }, 'vector-cache': { type: 'string' } },
   async run(values, positionals) {
     const kb = requireKb(positionals, help);
     const out = values.out;

@@ -6,7 +6,7 @@ import { loadMatcher } from '../shared.js';
 import { runTerminalChat } from '../terminal-chat.js';
 import { loadActionsModule } from '../tools/actions-module.js';
 
-const help = `Usage: kefu chat <kb> [--json] [--debug] [--learn queue.jsonl] [--actions module.mjs] [--segmenter auto|nodejieba|intl] [--var name=value…]
+const help = `Usage: kefu chat <kb> [--json] [--debug] [--no-semantic] [--learn queue.jsonl] [--actions module.mjs] [--segmenter auto|nodejieba|intl] [--var name=value…]
 
 Talk to the bot. On a terminal: a prompt with history (↑/↓), colour, Ctrl-D or Ctrl-C to quit.
 Piped: each stdin line is a message of one conversation; each reply is printed.

@@ -3,7 +3,7 @@ import { KefuError } from '../../errors.js';
 import { COMMON, defineCommand, requireKb } from '../command.js';
 import { loadMatcher, readLines } from '../shared.js';
 
-const help = `Usage: kefu match <kb> [--segmenter …]
+const help = `Usage: kefu match <kb> [--segmenter …] [--no-semantic] [--debug]
 
 Reads questions from stdin, one per line; writes one JSON object per line, in order:
 {"text","type":"answer"|"clarify"|"fallback","id","confidence","candidates":[{"id","confidence"}]}
@@ -24,11 +24,11 @@ export default defineCommand({
     // One output line per input line, whatever the line: one that cannot be matched gets an
     // error line in its place (and the exit status is 1 at the end).
     let failed = 0;
-    await readLines((line) => {
+    await readLines(async (line) => {
       let out: object;
       try {
         checkQuestion(line, DEFAULT_MAX_QUESTION_LENGTH, 'match');
-        const m = matcher.match(line.trim());
+        const m = matcher.match(await matcher.prepare(line.trim()));
         out = { text: line, type: m.type, id: m.id, confidence: m.confidence, candidates: m.candidates.map(({ id, confidence }) => ({ id, confidence })) };
       } catch (err) {
         failed++;

@@ -11,7 +11,7 @@ import { createMatcher } from '../../index.js';
 import { loadKnowledgeBase } from '../../node/load-kb.js';
 import { segmenterChoice } from '../shared.js';
 
-const help = `Usage: kefu test <kb> --cases <file…> [--actions module] [--min-accuracy 0.95] [--junit out.xml]
+const help = `Usage: kefu test <kb> --cases <file…> [--actions module] [--no-semantic] [--min-accuracy 0.95] [--junit out.xml]
                  [--baseline prev.json] [--save-baseline run.json] [--format text|json]
 
 Runs each case (a question and what should happen: an FAQ id, clarify, fallback or

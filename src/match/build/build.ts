@@ -16,6 +16,7 @@ import { runSync, type Steps } from '../steps.js';
 import { newEngine } from './engine-setup.js';
 import { applyFittedThresholds, fitSteps } from './sample.js';
 import { confusableEntries, heldOutSample, trainClassifierSteps } from './train.js';
+import { fitWeightSteps, semanticSteps } from './semantic-fit.js';
 
 export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Steps<Engine> {
   const engine = newEngine(kb, options);
@@ -54,6 +55,7 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
   const { sentences, flat } = yield* unitVectors(fs, pairs, starts, owners, texts);
   engine.index.flat = flat;
   yield* installSteps(engine, sentences, true);
+  if (options.embedder && enabled(engine, 'semantic')) yield* semanticSteps(engine, options.embedder);
   // The classifier is trained twice: without the held-out questions (so the calibration
   // below sees it as it will see new questions), then on everything.
   const entries = engine.index.entries;
@@ -67,7 +69,12 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
     }
     engine.softmax = yield* trainClassifierSteps(engine.index, confusers, new Set(heldOut));
   }
-  if (enabled(engine, 'calibration')) engine.model = yield* fitSteps(engine, heldOut);
+  yield* fitWeightSteps(engine, heldOut);
+  if (enabled(engine, 'calibration')) {
+    engine.model = yield* fitSteps(engine, heldOut);
+    // A question matched without its embedding (a plain synchronous match) is ranked and calibrated lexically.
+    if (engine.semantic) engine.semantic.lexicalModel = yield* fitSteps(engine, heldOut, false);
+  }
   applyFittedThresholds(engine);
   if (trainable) engine.softmax = yield* trainClassifierSteps(engine.index, confusers, new Set());
   return engine;

@@ -8,6 +8,7 @@ import type { Engine } from '../engine.js';
 import type { FeatureSpace } from '../index/features.js';
 import { DEFAULT_THRESHOLDS, TUNING, type KefuThresholds } from '../options.js';
 import { rank } from '../pipeline/rank.js';
+import { DEFAULT_SEMANTIC_MODEL, embedSteps, vectorOf } from './semantic-fit.js';
 import type { Steps } from '../steps.js';
 import type { Candidate, Exclude } from '../types.js';
 
@@ -61,9 +62,9 @@ function homophoneTable(fs: FeatureSpace): Map<string, string[]> {
 }
 
 /** Leave-one-out over the KB's own similar questions; see calibrate.ts. */
-export function* fitSteps(engine: Engine, heldOut: number[]): Steps<CalibrationModel> {
-  if (heldOut.length < TUNING.minHeldOut) return DEFAULT_MODEL;
-  const sample = yield* calibrationSteps(engine, heldOut);
+export function* fitSteps(engine: Engine, heldOut: number[], semantic = engine.semantic !== undefined): Steps<CalibrationModel> {
+  if (heldOut.length < TUNING.minHeldOut) return semantic ? DEFAULT_SEMANTIC_MODEL : DEFAULT_MODEL;
+  const sample = yield* calibrationSteps(engine, heldOut, semantic);
   if (sample.positive < TUNING.minPositives) return DEFAULT_MODEL;
   yield;
   return yield* fitCalibrationSteps({ ...sample, inScope: sample.xs.map((_, i) => i < sample.inScope) });
@@ -74,15 +75,17 @@ export function* fitSteps(engine: Engine, heldOut: number[]): Steps<CalibrationM
  * held-out similar questions (weight 1), noisy copies of KB questions (half as common in
  * total), and questions whose FAQ was left out, weighted as `outOfScopeShare` of all.
  */
-export function* calibrationSteps(engine: Engine, heldOut: number[]): Steps<CalibrationSample> {
+export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = engine.semantic !== undefined): Steps<CalibrationSample> {
   const { sentences } = engine.index;
-  const score = (text: string, exclude: Exclude = {}) => rank(engine, engine.extractor.analyze(text), exclude).scored;
+  const memo = semantic ? engine.semantic?.memo : undefined;
+  const score = (text: string, exclude: Exclude = {}) => rank(engine, engine.extractor.analyze(text), exclude, vectorOf(memo, text)).scored;
   const xs: Signals[] = [];
   const ys: number[] = [];
   let positive = 0;
   let negative = 0;
   const push = (c: Candidate | undefined, right: boolean) => {
-    if (!c) return;
+    // questions the model cannot read (pinyin) are calibrated by the lexical model, fitted apart
+    if (!c || (memo && c.more?.semantic === undefined)) return;
     xs.push(c.signals!);
     ys.push(right ? 1 : 0);
     if (right) positive++;
@@ -97,6 +100,7 @@ export function* calibrationSteps(engine: Engine, heldOut: number[]): Steps<Cali
   // Customers also type the KB's own questions with typos, dropped words and filler.
   const noisyStride = Math.max(1, Math.floor(sentences.length / TUNING.noisyMax));
   const homophones = homophoneTable(engine.features);
+  if (memo) yield* embedSteps(engine, Array.from({ length: Math.ceil(sentences.length / noisyStride) }, (_, k) => perturb(sentences[k * noisyStride].text, k * noisyStride, homophones)));
   for (let s = 0; s < sentences.length; s += noisyStride) {
     const [c] = score(perturb(sentences[s].text, s, homophones));
     push(c, c?.entry === sentences[s].entry);

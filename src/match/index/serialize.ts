@@ -9,6 +9,9 @@ import { install } from '../build/build.js';
 import type { KefuMatcherOptions, KefuThresholds } from '../options.js';
 import { setIdf } from './features.js';
 import { df } from './postings.js';
+import type { Embedder } from '../../embed/embedder.js';
+import { memoFor } from '../build/semantic-fit.js';
+import { SemanticIndex, type SemanticIndexData } from '../semantic.js';
 
 const INDEX_FORMAT = 'kefu-index';
 /**
@@ -36,6 +39,8 @@ export interface SerializedIndex {
   sentences: [number, string, number[], number[]][];
   model: CalibrationModel;
   classifier?: SoftmaxClassifierData;
+  /** FAQ vectors (int8), the cosine's fitted ranking weight and the lexical-only calibration. */
+  semantic?: SemanticIndexData & { weight: number; floor?: number; lexicalModel?: CalibrationModel };
 }
 
 export function isSerializedIndex(x: unknown): x is SerializedIndex {
@@ -62,6 +67,7 @@ export function engineFromJSON(data: unknown, options: Omit<KefuMatcherOptions, 
   );
   engine.model = d.model;
   if (d.classifier) engine.softmax = SoftmaxClassifier.fromJSON(d.classifier);
+  restoreSemantic(engine, d, options.embedder);
   return engine;
 }
 
@@ -82,5 +88,23 @@ export function engineToJSON(engine: Engine): SerializedIndex {
     sentences: index.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
     model: engine.model,
     classifier: engine.softmax?.toJSON(),
+    semantic: engine.semantic && { ...engine.semantic.index.toJSON(), weight: engine.semantic.weight, floor: engine.semantic.floor, lexicalModel: engine.semantic.lexicalModel },
   };
+}
+
+/**
+ * The semantic part of a saved index, when an embedder of the same model is given; otherwise
+ * the index answers lexically, with the lexical calibration saved beside the semantic one.
+ */
+function restoreSemantic(engine: Engine, d: SerializedIndex, embedder: Embedder | undefined): void {
+  if (!d.semantic) return;
+  if (!embedder || embedder.name !== d.semantic.model || engine.settings.ablate.has('semantic')) {
+    if (d.semantic.lexicalModel) {
+      engine.model = d.semantic.lexicalModel;
+      const t = engine.thresholds;
+      if (engine.settings.explicitThresholds.answer === undefined && engine.model.answerThreshold !== undefined) t.answer = engine.model.answerThreshold;
+    }
+    return;
+  }
+  engine.semantic = { index: SemanticIndex.fromJSON(d.semantic), embedder, memo: memoFor(embedder), weight: d.semantic.weight, floor: d.semantic.floor, lexicalModel: d.semantic.lexicalModel };
 }

@@ -56,6 +56,9 @@ function rankQuery(input: ScorerInput, scratch: ReturnType<typeof scratchFor>): 
   if (rescorers.length > 0 && scored.length > 0) {
     for (const s of rescorers) scored = s.score(input, scored) ?? scored;
     mix(scored, rescorers);
+  }
+  if (rescorers.length > 0 || input.prepared) {
+    remixSemantic(engine, scored);
     scored.sort(byScore);
   }
 
@@ -85,6 +88,19 @@ function mix(scored: Candidate[], ran: readonly Scorer[]): void {
     if (s.weight === undefined) continue;
     const w = s.weight;
     for (const c of scored) c.score = (1 - w) * c.score + w * (c.more?.[s.name] ?? 0);
+  }
+}
+
+/**
+ * The semantic cosine again after the classifiers' mix (which diluted the share it had in
+ * the retrieval score), by the same weight fitted on the KB (scorers/semantic.ts).
+ */
+function remixSemantic(engine: Engine, scored: Candidate[]): void {
+  const w = engine.semantic?.weight ?? 0;
+  if (w === 0) return;
+  for (const c of scored) {
+    const cos = c.more?.semantic;
+    if (cos !== undefined) c.score = (1 - w) * c.score + w * cos;
   }
 }
 

@@ -33,7 +33,16 @@ export const calibrationScorer: Scorer<'calibration'> = {
   name: 'calibration',
   stage: 'confidence',
   always: true,
-  score({ engine, query }, scored) {
-    calibrate(engine.model, scored, query.coverage, query.analysis.compact.length);
+  score(input, scored) {
+    const { engine, query } = input;
+    // Without the semantic signal (no embedding, or a question in pinyin) the lexical model, fitted beside it.
+    const lexical = engine.semantic && scored[0]?.more?.semantic === undefined;
+    const model = lexical ? (engine.semantic!.lexicalModel ?? engine.model) : engine.model;
+    calibrate(model, scored, query.coverage, query.analysis.compact.length);
+    // Off-topic by meaning (今年高考是几号 against a shop's KB): fall back, whatever words it shares.
+    const floor = engine.semantic?.floor ?? 0;
+    if (!lexical && floor > 0 && Math.max(...scored.map((c) => c.more?.semantic ?? 0)) < floor) {
+      for (const c of scored) c.p = Math.min(c.p!, engine.thresholds.clarify * 0.9);
+    }
   },
 };

@@ -1,0 +1,42 @@
+/**
+ * The embedder seam: anything that turns texts into unit-length vectors. kefu ships one
+ * (bge-small-zh-v1.5 on onnxruntime-node, src/embed/onnx-embedder.ts); tests or hosts may
+ * pass their own (a remote service, another model) through the same interface.
+ * This file is browser-safe: no Node built-ins.
+ *
+ * @example
+ * const embedder = await loadEmbedder();          // Node: the bundled model
+ * const [a, b] = await embedder.embed(['怎么退货', '我想退货']);
+ * cosine(a, b); // ≈ 0.9
+ */
+export interface Embedder {
+  /** Model and runtime, e.g. `bge-small-zh-v1.5 int8 on onnxruntime-node 1.30.0`. */
+  readonly name: string;
+  /** Length of every vector. */
+  readonly dim: number;
+  /** One L2-normalized vector per text, in order; batched internally. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/** Dot product, the cosine of two unit vectors. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Scale a vector to unit length in place (a zero vector stays zero). */
+export function normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i]! /= n;
+  return v;
+}
+
+/** Unit mean of unit vectors: an FAQ's centroid over its question and paraphrases. */
+export function meanVector(vectors: readonly Float32Array[], dim: number): Float32Array {
+  const out = new Float32Array(dim);
+  for (const v of vectors) for (let i = 0; i < dim; i++) out[i]! += v[i]!;
+  return normalize(out);
+}

@@ -1,0 +1,91 @@
+/**
+ * An explicit vector cache, for `kefu build --vector-cache FILE` and dev loops: the vectors
+ * of texts already embedded are reused by text hash, so a rebuild embeds only new texts.
+ * Nothing is written unless asked (`save()`). The file is a JSON header line, then the
+ * vectors as raw float32, tied to the model that made them (another model: cache ignored).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../node/kb-writer.js';
+import type { Embedder } from './embedder.js';
+
+const FORMAT = 'kefu-vector-cache';
+
+/** Hash of a text as vectors are keyed: 16 hex digits of sha256. */
+export function textKey(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export class VectorCache {
+  private readonly vectors = new Map<string, Float32Array>();
+  private dirty = false;
+  /** Texts looked up and found / embedded since this cache was opened. */
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly model: string, readonly dim: number, readonly file?: string) {}
+
+  /** Open `file` for `model` (a missing file, or one from another model, starts empty). */
+  static open(file: string, model: string, dim: number): VectorCache {
+    const cache = new VectorCache(model, dim, file);
+    if (!existsSync(file)) return cache;
+    const buf = readFileSync(file);
+    const nl = buf.indexOf(10);
+    let header: { format?: string; model?: string; dim?: number; keys?: string[] };
+    try {
+      header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
+    } catch {
+      throw new Error(`kefu: ${file} is not a vector cache (its first line is not JSON); delete it or pass another file`);
+    }
+    if (header.format !== FORMAT || !Array.isArray(header.keys)) throw new Error(`kefu: ${file} is not a vector cache (format ${JSON.stringify(header.format)})`);
+    if (header.model !== model || header.dim !== dim) return cache;
+    const body = buf.subarray(nl + 1);
+    if (body.byteLength !== header.keys.length * dim * 4) throw new Error(`kefu: vector cache ${file} is truncated (${body.byteLength} bytes of vectors, expected ${header.keys.length * dim * 4}); delete it`);
+    const all = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    header.keys.forEach((k, i) => cache.vectors.set(k, all.subarray(i * dim, (i + 1) * dim)));
+    return cache;
+  }
+
+  get size(): number {
+    return this.vectors.size;
+  }
+
+  get(text: string): Float32Array | undefined {
+    return this.vectors.get(textKey(text));
+  }
+
+  set(text: string, v: Float32Array): void {
+    this.vectors.set(textKey(text), v);
+    this.dirty = true;
+  }
+
+  /** Write the cache to its file (atomically), if anything changed. */
+  async save(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    const keys = [...this.vectors.keys()];
+    const header = Buffer.from(JSON.stringify({ format: FORMAT, model: this.model, dim: this.dim, keys }) + '\n');
+    const body = new Float32Array(keys.length * this.dim);
+    keys.forEach((k, i) => body.set(this.vectors.get(k)!, i * this.dim));
+    await writeFileAtomic(this.file, Buffer.concat([header, Buffer.from(body.buffer)]));
+    this.dirty = false;
+  }
+}
+
+/** An embedder that answers from `cache` and embeds only the texts it misses. */
+export function withVectorCache(embedder: Embedder, cache: VectorCache): Embedder {
+  return {
+    name: embedder.name,
+    dim: embedder.dim,
+    async embed(texts: string[]): Promise<Float32Array[]> {
+      const out = texts.map((t) => cache.get(t));
+      const missing = [...new Set(texts.filter((_, i) => !out[i]))];
+      cache.hits += texts.length - texts.filter((_, i) => !out[i]).length;
+      cache.misses += missing.length;
+      if (missing.length) {
+        const vs = await embedder.embed(missing);
+        missing.forEach((t, i) => cache.set(t, vs[i]!));
+      }
+      return texts.map((t, i) => out[i] ?? cache.get(t)!);
+    },
+  };
+}

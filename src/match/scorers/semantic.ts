@@ -1,0 +1,95 @@
+/**
+ * The semantic scorer: the cosine between the question's sentence embedding and each FAQ's
+ * mean vector (match/semantic.ts). At retrieval it adds the FAQs nearest in meaning (found
+ * whatever words the question shares with them), and mixes its cosine into the ranking score
+ * by a weight fitted on each KB (build/semantic-fit.ts: the weight that ranks the KB's own
+ * held-out questions best; 0 where meaning does not help, e.g. an English KB). Its value is
+ * also a calibration signal, so the confidence and the thresholds are refitted with it.
+ *
+ * The question's vector comes from `prepare` (asynchronous: `matcher.prepare(text)`); a
+ * plain `match(text)` has none, and the engine then ranks and calibrates lexically, with the
+ * lexical model fitted beside the semantic one.
+ */
+import type { Embedder } from '../../embed/embedder.js';
+import type { CalibrationModel } from '../calibrate.js';
+import type { SemanticIndex } from '../semantic.js';
+import type { Candidate } from '../types.js';
+import type { Scorer, ScorerInput } from './scorer.js';
+
+export interface SemanticState {
+  index: SemanticIndex;
+  /** Embeds questions; absent on an index restored without one (then lexical only). */
+  embedder?: Embedder;
+  /** Vectors by text of the KB's questions and calibration copies (reused by consolidation). */
+  memo: Map<string, Float32Array>;
+  /** Share of the ranking score given to the cosine, fitted on this KB. */
+  weight: number;
+  /** Below this cosine to every FAQ a question is off-topic: never answered nor offered (fitted; 0 = off). */
+  floor?: number;
+  /** Calibration of questions matched without their embedding (fitted beside the semantic one). */
+  lexicalModel?: CalibrationModel;
+  /** Hot-updated questions still being embedded (answered lexically until then). */
+  pending?: Promise<void>;
+}
+
+/** FAQs nearest in meaning added to the retrieved ones. */
+const NEAREST = 10;
+
+/** The question's vector, when it was prepared. */
+export function queryVectorOf(input: ScorerInput): Float32Array | undefined {
+  const v = input.prepared?.get('semantic');
+  return v instanceof Float32Array ? v : undefined;
+}
+
+export const semanticScorer: Scorer<'semantic'> = {
+  name: 'semantic',
+  stage: 'retrieve',
+  applies(input) {
+    return input.engine.semantic !== undefined && queryVectorOf(input) !== undefined && readable(input);
+  },
+  async prepare(text, engine) {
+    const embedder = engine.semantic?.embedder;
+    if (!embedder || !text.trim()) return undefined;
+    return (await embedder.embed([text]))[0];
+  },
+  score(input, candidates) {
+    const state = input.engine.semantic;
+    const q = queryVectorOf(input);
+    if (!state || !q || !readable(input)) return;
+    const { exclude } = input;
+    const held = exclude.sentence !== undefined ? state.memo.get(input.engine.index.sentences[exclude.sentence]!.text) : undefined;
+    const heldEntry = exclude.sentence !== undefined ? input.engine.index.sentences[exclude.sentence]!.entry : -1;
+    const have = new Set(candidates.map((c) => c.entry));
+    for (const e of state.index.nearest(q, NEAREST, exclude.entry ?? -1)) {
+      if (have.has(e) || !passesRules(input, e)) continue;
+      candidates.push({ entry: e, best: 0, classifier: 0, trained: 0, score: 0, pattern: 0, keyword: 0, fuzzy: 0 });
+    }
+    const w = state.weight;
+    for (const c of candidates) {
+      const cos = c.entry === heldEntry ? state.index.scoreWithout(q, c.entry, held) : state.index.score(q, c.entry);
+      (c.more ??= {}).semantic = cos;
+      c.score = (1 - w) * c.score + w * cos;
+    }
+    return candidates;
+  },
+};
+
+/**
+ * Whether the model can read the question: Chinese typed as pinyin (tuihuo, 我要 tuihuo) is
+ * noise to a Chinese model, so a Chinese KB's question with more Latin letters than Chinese
+ * characters is left to the lexical scorers, which read pinyin.
+ */
+function readable(input: ScorerInput): boolean {
+  if (!input.engine.settings.asciiPinyin) return true;
+  const text = input.query.analysis.compact;
+  const latin = text.match(/[a-z]/gi)?.length ?? 0;
+  const cjk = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return cjk > latin;
+}
+
+/** An FAQ brought in by meaning still has to contain its required terms (as retrieval checks). */
+function passesRules(input: ScorerInput, e: number): boolean {
+  const req = input.engine.rules.required[e];
+  const compact = input.query.analysis.compact;
+  return !req || req.every((alts) => alts.some((a) => compact.includes(a)));
+}

@@ -16,7 +16,7 @@ import { ALL_SETS, entrySentences, loadSet, repoRoot } from './lib/data.mjs';
 const args = process.argv.slice(2);
 const setsArg = args.indexOf('--sets');
 const sets = setsArg >= 0 ? args[setsArg + 1].split(',') : ALL_SETS;
-const kefu = await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href);
+const kefu = { ...(await import(pathToFileURL(path.join(repoRoot, 'dist/index.js')).href)), ...(await import(pathToFileURL(path.join(repoRoot, 'dist/internal.js')).href)) };
 const { embedder, info } = await kefu.loadEmbedder();
 if (!embedder) throw new Error(`no embedder: ${info.reason}`);
 mkdirSync(path.join(repoRoot, 'bench/.cache'), { recursive: true });

@@ -4,3 +4,5 @@
  */
 export { ABLATIONS } from './match/matcher.js';
 export { fitCalibration } from './match/calibrate.js';
+export { VectorCache, withVectorCache } from './embed/vector-cache.js';
+export { cosine, meanVector } from './embed/embedder.js';

@@ -6,16 +6,19 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers';
 
-const ENTRIES = { root: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', text: 'src/text/node.ts', textBrowser: 'src/text/index.ts' } as const;
+const ENTRIES = { root: 'src/index.ts', browser: 'src/browser.ts', redis: 'src/redis/index.ts', server: 'src/server/index.ts', text: 'src/text/node.ts', textBrowser: 'src/text/index.ts' } as const;
 type Entry = keyof typeof ENTRIES;
 
 const SHARED = {
   values: ['DEFAULT_MESSAGES', 'KefuBot', 'KefuError', 'KefuKnowledgeBaseError', 'KefuLearner', 'KefuMatcher', 'MemoryLearningStore', 'MemorySessionStore', 'REDACTION_LABELS', 'applyKbChange', 'createBot', 'createMatcher', 'formatProblem', 'knowledgeBaseFromObject', 'redact',
     // redaction recognisers (h18) and entity extraction for task slots (issue 15)
-    'findPersonalData', 'RECOGNISERS', 'EntityExtractor', 'extractEntities'],
+    'findPersonalData', 'RECOGNISERS', 'EntityExtractor', 'extractEntities',
+    // the question length limit (issue 18)
+    'DEFAULT_MAX_QUESTION_LENGTH', 'KefuQuestionError'],
   types: ['EmotionReading', 'FaqInput', 'KefuErrorCode', 'FaqPriority', 'HandoffReason', 'KbFileInput', 'KefuAskOptions', 'KefuBotEvents', 'KefuBotMessages', 'KefuBotOptions', 'KefuCandidate', 'KefuCapture', 'KefuCaptureRecord', 'KefuCategory', 'KefuFaq', 'KefuHandoffEvent', 'KefuKbChange', 'KefuLearnReason', 'KefuLearnerEvents', 'KefuLearnerOptions', 'KefuLearningItem', 'KefuLearningStore', 'KefuMatch', 'KefuMatchExplanation', 'KefuMatcherOptions', 'KefuPendingHandoff', 'KefuProblem', 'KefuProblemCode', 'KefuProblemLocation', 'KefuProblemSeverity', 'KefuReply', 'KefuSegmenter', 'KefuSession', 'KefuSessionMode', 'KefuSessionStore', 'KefuStats', 'KefuSuggestion', 'KefuThresholds', 'KefuTurn', 'KnowledgeBase', 'KnowledgeBaseInput', 'MemorySessionStoreOptions', 'Redaction', 'RedactionKind', 'SerializedIndex', 'SmallTalkKind',
     'PersonalDataKind', 'PersonalDataSpan', 'Recogniser',
-    'KefuEntity', 'KefuEntitySettings', 'KefuTaskInfo', 'KefuTaskStatus', 'KefuAction', 'KefuActionContext', 'KefuChoice', 'KefuChoiceProvider', 'KefuTaskOptions', 'KefuPurchaseIntentEvent', 'KefuTask', 'KefuTaskSlot'],
+    'KefuEntity', 'KefuEntitySettings', 'KefuTaskInfo', 'KefuTaskStatus', 'KefuAction', 'KefuActionContext', 'KefuChoice', 'KefuChoiceProvider', 'KefuTaskOptions', 'KefuPurchaseIntentEvent', 'KefuTask', 'KefuTaskSlot',
+    'Embedder', 'KefuBotInfo'],
 };
 const TEXT = {
   values: ['DEFAULT_SMALL_TALK', 'FeatureExtractor', 'IntlSegmenter', 'SynonymTable', 'asksForHuman', 'detectSmallTalk', 'normalize', 'pinyinSyllables', 'readEmotion', 'toPinyin'],
@@ -24,8 +27,8 @@ const TEXT = {
 
 const EXPECTED: Record<Entry, { values: string[]; types: string[] }> = {
   root: {
-    values: [...SHARED.values, 'JsonlLearningStore', 'addFaq', 'addSimilarQuestions', 'approveLearningItem', 'loadKnowledgeBase', 'readKnowledgeBase'],
-    types: [...SHARED.types, 'KefuApproval', 'KefuApproveOptions', 'KefuBotCreateOptions', 'KefuNodeMatcherOptions', 'ReadKbResult', 'SegmenterChoice'],
+    values: [...SHARED.values, 'JsonlLearningStore', 'addFaq', 'addSimilarQuestions', 'approveLearningItem', 'loadEmbedder', 'loadKnowledgeBase', 'readKnowledgeBase'],
+    types: [...SHARED.types, 'EmbedderChoice', 'EmbeddingInfo', 'KefuApproval', 'KefuApproveOptions', 'KefuBotCreateOptions', 'KefuNodeMatcherOptions', 'LoadedEmbedder', 'ReadKbResult', 'SegmenterChoice'],
   },
   browser: { values: SHARED.values, types: [...SHARED.types, 'KefuBrowserBotOptions'] },
   redis: {
@@ -33,6 +36,10 @@ const EXPECTED: Record<Entry, { values: string[]; types: string[] }> = {
     types: ['KbSyncOptions', 'KefuRedisEvents', 'KefuRedisOptions', 'KefuStoreEvents', 'RedisSessionStoreOptions'],
   },
   text: { values: [...TEXT.values, 'JiebaSegmenter', 'loadSegmenter', 'loadSegmenterSync'], types: [...TEXT.types, 'SegmenterChoice', 'SegmenterInfo'] },
+  server: {
+    values: ['AgentAuth', 'MemoryLiveStore', 'RedisLiveStore', 'compareEventIds', 'createKefuServer', 'hashAgentSecret', 'listen', 'loadAgentsFile', 'nodeListener', 'verifyAgentSecret'],
+    types: ['AgentAuthOptions', 'KefuAgent', 'KefuLeftMessage', 'KefuLiveEvent', 'KefuLiveStore', 'KefuRequestInfo', 'KefuServer', 'KefuServerEvents', 'KefuServerOptions', 'ListenOptions'],
+  },
   textBrowser: TEXT,
 };
 
@@ -70,7 +77,7 @@ describe('public API', () => {
 
   it('package.json maps each subpath to a built entry', async () => {
     const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { exports: Record<string, unknown> };
-    expect(Object.keys(pkg.exports)).toEqual(['.', './browser', './redis', './text', './kb.schema.json', './package.json']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './browser', './redis', './text', './server', './kb.schema.json', './package.json']);
     expect(JSON.stringify(pkg.exports['./text'])).toContain('./dist/text-browser.js');
   });
 });

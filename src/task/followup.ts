@@ -16,7 +16,7 @@ const POINTS_BACK = /^(那|那么|还有|另外|这个|那个|如果|要是|然�
 /** How much better the contextual reading must be, so a tie keeps the message's own. */
 const MARGIN = 0.05;
 
-export function followUpMatch(matcher: KefuMatcher, s: KefuSession, input: string, alone: KefuMatch, usable: (m: KefuMatch) => KefuMatch): KefuMatch {
+export async function followUpMatch(matcher: KefuMatcher, s: KefuSession, input: string, alone: KefuMatch, matchUsable: (text: string) => Promise<KefuMatch>): Promise<KefuMatch> {
   if (!s.lastFaqId) return alone;
   // Only right after that answer: the last bot turn answered with it.
   const lastBot = [...s.turns].reverse().find((t) => t.role === 'bot');
@@ -26,7 +26,7 @@ export function followUpMatch(matcher: KefuMatcher, s: KefuSession, input: strin
   if (alone.type === 'answer' && alone.confidence >= 0.9) return alone;
   const topic = matcher.faq(s.lastFaqId);
   if (!topic) return alone;
-  const inContext = usable(matcher.match(`${topic.keywords?.[0] ?? topic.question} ${input}`));
+  const inContext = await matchUsable(`${topic.keywords?.[0] ?? topic.question} ${input}`);
   if (!inContext.id || inContext.id === s.lastFaqId || inContext.type === 'fallback') return alone;
   if (inContext.confidence < alone.confidence + MARGIN && alone.type !== 'fallback') return alone;
   if (alone.type === 'answer' && inContext.type !== 'answer') return alone;

@@ -9,11 +9,15 @@ const CUES = /有货吗|有没有货|还有货|现货|怎么(下单|买|购买)|
 /** Saying one will buy (not asking about it). */
 const DIRECT = /^(?:我(要|想|打算)(买|下单|入手|订)|(买|要|来|订)[0-9一二两三四五六七八九十]+|马上|拍下|加购|buy|order now)/;
 
+/** Asking a price says little on its own (比特币多少钱 is not about the shop): it counts with a KB product named. */
+const PRICE_ONLY = /^(多少钱|怎么卖|什么价|价格多少|how much)$/;
+
 export function detectPurchaseIntent(normalized: string, entities: KefuEntity[]): { products: string[]; cues: string[]; count?: number; direct: boolean } | undefined {
   const compact = normalized.replace(/ (?=[^a-z])|(?<=[^a-z]) /g, '');
   const cues = [...new Set(compact.match(CUES) ?? [])];
   if (cues.length === 0) return undefined;
   const products = [...new Set(entities.filter((e) => e.type === 'product').map((e) => e.value))];
+  if (products.length === 0 && cues.every((c) => PRICE_ONLY.test(c))) return undefined;
   const count = entities.find((e) => e.type === 'count')?.number;
   return { products, cues, ...(count !== undefined ? { count } : {}), direct: cues.some((c) => DIRECT.test(c)) };
 }

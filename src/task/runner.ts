@@ -116,7 +116,7 @@ export class TaskRunner {
     const filled = st.status === 'collecting' ? this.fill(task, st, this.extractor.extract(input, { now: new Date(io.now()) }), n, io.now()) : { count: 0 };
     if (filled.count > 0 || filled.invalid) return { reply: await this.next(s, task, st, input, io, filled.invalid) };
     // A very short reply (啊这, 嗯) answers the bot's question; only a real question leaves the task.
-    const m: KefuMatch = n.replace(/ /g, '').length >= MIN_QUESTION ? this.usable(this.matcher.match(input)) : { type: 'fallback', text: input, id: null, confidence: 0, candidates: [] };
+    const m: KefuMatch = n.replace(/ /g, '').length >= MIN_QUESTION ? this.usable(await this.matchText(input)) : { type: 'fallback', text: input, id: null, confidence: 0, candidates: [] };
     if (m.type === 'answer' && this.owns(m.id)) {
       if (m.id === task.id) return { reply: await this.next(s, task, st, input, io) };
       s.task = undefined; // another task replaces this one
@@ -148,9 +148,14 @@ export class TaskRunner {
     return this.begin(s, this.tasks.get(id)!, input, io, this.extractor.extract(input, { now: new Date(io.now()) }));
   }
 
+  /** Matched as the bot matches (with the scorers' asynchronous inputs: the query's embedding). */
+  private async matchText(text: string): Promise<KefuMatch> {
+    return this.matcher.match(await this.matcher.prepare(text));
+  }
+
   private async outsideTask(s: KefuSession, input: string, n: string, io: KefuTaskIO): Promise<KefuTaskStep> {
-    let m = this.usable(this.matcher.match(input));
-    if (this.followUps) m = followUpMatch(this.matcher, s, input, m, (x) => this.usable(x));
+    let m = this.usable(await this.matchText(input));
+    if (this.followUps) m = await followUpMatch(this.matcher, s, input, m, async (text) => this.usable(await this.matchText(text)));
     const entities = this.extractor.extract(input, { now: new Date(io.now()) });
     // The how-to FAQ a task stands in for, asked with a value the task needs (查一下SO2024…的物流), starts the task.
     const stand = m.type !== 'fallback' && m.id ? this.standIn(m.id, entities) : undefined;

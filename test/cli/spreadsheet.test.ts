@@ -22,6 +22,9 @@ function comparable(faq: KefuFaq | FaqInput): Record<string, unknown> {
   return out;
 }
 
+/** A spreadsheet carries FAQs, not tasks (which stay in YAML: slots and actions have no columns). */
+const faqsOnly = (kb: KnowledgeBase) => kb.faqs.filter((f) => !f.task);
+
 function expectSameFaqs(actual: readonly (KefuFaq | FaqInput)[], expected: readonly (KefuFaq | FaqInput)[]) {
   expect(actual.map((f) => f.id)).toEqual(expected.map((f) => f.id));
   actual.forEach((faq, i) => expect(comparable(faq), `FAQ ${faq.id}`).toEqual(comparable(expected[i])));
@@ -79,7 +82,7 @@ describe('round trip: KB → spreadsheet → FAQs', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const { faqs, problems } = await readSpreadsheet(file);
     expect(problems).toEqual([]);
-    expectSameFaqs(faqs, kb.faqs);
+    expectSameFaqs(faqs, faqsOnly(kb));
   });
 
   it('keeps the sample KB through XLSX (header row, wrapped cells, column widths)', async () => {
@@ -88,13 +91,13 @@ describe('round trip: KB → spreadsheet → FAQs', () => {
     await writeSpreadsheet(kb, file);
     const { faqs, problems } = await readSpreadsheet(file);
     expect(problems).toEqual([]);
-    expectSameFaqs(faqs, kb.faqs);
+    expectSameFaqs(faqs, faqsOnly(kb));
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const sheet = wb.worksheets[0];
     expect(sheet.getRow(1).values).toEqual([undefined, 'id', 'category', 'question', 'similar', 'answer', 'keywords', 'required', 'patterns', 'handoff', 'priority']);
-    expect(sheet.rowCount).toBe(kb.faqs.length + 1);
+    expect(sheet.rowCount).toBe(faqsOnly(kb).length + 1);
     expect(sheet.getCell('D2').alignment?.wrapText).toBe(true);
     for (let c = 1; c <= 10; c++) {
       const width = sheet.getColumn(c).width ?? 0;
@@ -347,7 +350,7 @@ describe('importToKbFiles', () => {
     fs.copyFileSync(path.join(sampleKbDir, '_settings.yaml'), path.join(outDir, '_settings.yaml'));
     const written = await importToKbFiles([...faqs, extra], outDir);
 
-    const categories = [...new Set(kb.faqs.map((f) => f.category))].sort();
+    const categories = [...new Set(faqsOnly(kb).map((f) => f.category))].sort();
     expect(written.map((f) => path.basename(f)).sort()).toEqual([...categories.map((c) => `${c}.yaml`), 'faqs.yaml'].sort());
     const yaml = fs.readFileSync(path.join(outDir, 'membership.yaml'), 'utf8');
     expect(yaml).toContain('question: 会员等级怎么划分'); // Chinese as is, block style
@@ -358,7 +361,7 @@ describe('importToKbFiles', () => {
     const { kb: loaded, problems } = await readKnowledgeBase(outDir);
     expect(problems).toEqual([]);
     const byId = new Map(loaded.faqs.map((f) => [f.id, f]));
-    for (const faq of kb.faqs) expect(comparable(byId.get(faq.id)!), faq.id).toEqual(comparable(faq));
+    for (const faq of faqsOnly(kb)) expect(comparable(byId.get(faq.id)!), faq.id).toEqual(comparable(faq));
     expect(comparable(byId.get('no-category')!)).toEqual({ ...extra, similar: [] });
   });
 

@@ -110,7 +110,8 @@ describe('hot update of a running bot', () => {
     matcher.addFaq({ id: 'used-phones', question: '你们卖不卖二手手机', similar: ['有二手手机卖吗'], answer: '本店只销售全新正品。' });
     expect(matcher.match('卖二手手机吗').id).toBe('used-phones');
     const segmenter = (matcher.engine.extractor as unknown as { segmenter: never }).segmenter;
-    const reloaded = KefuMatcher.fromJSON(JSON.parse(JSON.stringify(matcher.toJSON())), { segmenter });
+    // Restored with the same segmenter and embedder (Node's createMatcher passes both).
+    const reloaded = KefuMatcher.fromJSON(JSON.parse(JSON.stringify(matcher.toJSON())), { segmenter, embedder: matcher.engine.semantic?.embedder });
     for (const q of ['卖二手手机吗', '怎么退货', '运费']) expect(reloaded.match(q)).toEqual(matcher.match(q));
     expect(() => matcher.addFaq({ id: 'used-phones', question: 'x', similar: [], answer: 'y' })).toThrow('kefu: FAQ "used-phones" is already in this index');
     expect(() => matcher.addQuestions('nope', ['x'])).toThrow('kefu: no FAQ "nope"');

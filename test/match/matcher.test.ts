@@ -34,7 +34,9 @@ describe('match', () => {
   });
 
   it('reads pinyin typed among Chinese as the KB\'s characters', () => {
-    answered(matcher.match('我要 tuihuo'), 'return-apply');
+    // 我要退货 is the start-return task's intent (the sample KB's tasks are matcher entries too;
+    // createBot leaves them out when the host gives no action, and then return-apply answers).
+    answered(matcher.match('我要 tuihuo'), 'start-return');
     // English the KB knows stays English.
     expect(matcher.explain('iPhone 15 Pro 保修多久').explanation.tokens).toContain('iphon');
   });

@@ -128,7 +128,10 @@ log(`node bundle     ${nodeBundle}`);
 // ── 3. the sample KB's prebuilt index, tokenized with Intl.Segmenter ──────────
 const kefu = await import(pathToFileURL(nodeBundle).href);
 const t0 = performance.now();
-const matcher = await kefu.createMatcher(kbDir, { segmenter: 'intl' });
+// Lexical like the browser (no 24 MB model in a widget), and FAQs only: a page has no host
+// actions to run the KB's tasks with, so their questions stay with the FAQs they stand in for.
+const loaded = await kefu.loadKnowledgeBase(kbDir);
+const matcher = await kefu.createMatcher({ ...loaded, faqs: loaded.faqs.filter((f) => !f.task), tasks: [] }, { segmenter: 'intl', semantic: false });
 const index = JSON.stringify(matcher.toJSON());
 const indexFile = join(outDir, 'kb-index.json');
 writeAtomic(indexFile, index);

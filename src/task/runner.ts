@@ -350,6 +350,11 @@ export class TaskRunner {
 
   /** Tasks the host gave no action for do not exist for this bot: the best other candidate decides. */
   private usable(m: KefuMatch): KefuMatch {
+    // A task and the how-to FAQ it stands in for are one topic, not two readings: when the
+    // close-second rule clarifies between them (meaning puts them close), the task answers.
+    if (m.type === 'clarify' && m.id && this.owns(m.id) && m.candidates[1]?.id === this.tasks.get(m.id)!.faq && m.confidence >= this.matcher.thresholds.answer) {
+      return { ...m, type: 'answer', id: m.id } as KefuMatch;
+    }
     if (!m.id || !this.tasks.has(m.id) || this.owns(m.id)) return m;
     const candidates = m.candidates.filter((c) => !this.tasks.has(c.id) || this.owns(c.id));
     const best = candidates[0];

@@ -50,7 +50,11 @@ export const semanticScorer: Scorer<'semantic'> = {
   async prepare(text, engine) {
     const embedder = engine.semantic?.embedder;
     if (!embedder || !text.trim()) return undefined;
-    return (await embedder.embed([text]))[0];
+    const [vector] = await embedder.embed([text]);
+    // Questions added by a hot update are embedded in the background: a question asked after
+    // the update is scored once their vectors are in (a new FAQ without them ranks as off-topic).
+    await engine.semantic?.pending;
+    return vector;
   },
   score(input, candidates) {
     const state = input.engine.semantic;

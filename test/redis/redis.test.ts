@@ -56,7 +56,9 @@ function kbCopy(): string {
   return dir;
 }
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
+// A hang guard, not a budget: under load (CLI tests beside it, each ask embedding the question) ten
+// round trips can take well over 15 s.
+async function until(what: string, fn: () => Promise<boolean>, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await fn())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -12,7 +12,7 @@
 import EventEmitter from 'eventemitter3';
 import { errorMessage, KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
-import type { KefuCandidate, KefuMatch, KefuMatcher } from '../match/matcher.js';
+import type { KefuCandidate, KefuMatch, KefuMatcher, KefuPreparedQuestion } from '../match/matcher.js';
 import { clarifyOffers } from '../match/decide.js';
 import { normalize } from '../text/normalize.js';
 import { MemorySessionStore, newSession, type KefuHandoffReason, type KefuSession, type KefuSessionStore, type KefuTurn } from './session.js';
@@ -301,8 +301,11 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       return { ...base, type: 'with-human', turnId: customer.id, text: '', waiting: s.mode === 'waiting' };
     }
 
-    // The question is normalized once, and analysed once for matching.
+    // The question is normalized once, and analysed (and embedded) at most once for matching.
     const normalized = normalize(input);
+    let preparing: Promise<KefuPreparedQuestion> | undefined;
+    const prepared = () => (preparing ??= this.matcher.prepare(input, this.matcher.analyze(input, normalized)));
+    const io = () => this.taskIO(s, input, emotion, normalized, prepared);
     const emotion = readEmotion(input, normalized);
     if (asksForHuman(input, normalized)) return this.handoff(s, input, 'explicit-request', 'normal', null, emotion);
     if (emotion.intensity >= this.opt.emotionThreshold) {
@@ -317,17 +320,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     const choice = s.offered && CHOICE.exec(input.trim());
     const picked = faqId ? this.matcher.faq(faqId) : undefined;
     // ── Task hook (src/task/): an open task reads the message first; follow-ups, buying intent ──
-    const pre = choice || picked ? undefined : await this.tasks.before(s, input, this.taskIO(s, input, emotion));
+    const pre = choice || picked ? undefined : await this.tasks.before(s, input, io());
     if (pre && 'reply' in pre) return pre.reply;
     let m: KefuMatch;
     if (picked) m = { type: 'answer', text: input, id: picked.id, confidence: 1, candidates: [{ id: picked.id, confidence: 1, question: picked.question }] };
     else if (choice) {
       const k = '1一'.includes(choice[1]) ? 0 : '2二'.includes(choice[1]) ? 1 : 2;
       const id = s.offered![k];
-      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(await this.matcher.prepare(input, this.matcher.analyze(input, normalized)));
-    } else m = pre?.match ?? this.matcher.match(await this.matcher.prepare(input, this.matcher.analyze(input, normalized)));
+      m = id ? { type: 'answer', text: input, id, confidence: 1, candidates: [{ id, confidence: 1, question: this.matcher.faq(id)!.question }] } : this.matcher.match(await prepared());
+    } else m = pre?.match ?? this.matcher.match(await prepared());
     s.offered = undefined;
-    if (m.type === 'answer' && this.tasks.owns(m.id)) return this.tasks.start(s, m.id, input, this.taskIO(s, input, emotion));
+    if (m.type === 'answer' && this.tasks.owns(m.id)) return this.tasks.start(s, m.id, input, io());
 
     if (m.type === 'answer') {
       const faq = this.matcher.faq(m.id)!;
@@ -353,8 +356,10 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   }
 
   /** What the task runner may do in this conversation (src/task/runner.ts). */
-  private taskIO(s: KefuSession, input: string, emotion: EmotionReading): KefuTaskIO {
+  private taskIO(s: KefuSession, input: string, emotion: EmotionReading, normalized: string, prepared: () => Promise<KefuPreparedQuestion>): KefuTaskIO {
     return {
+      normalized,
+      prepared,
       say: (reply) => this.botSays(s, reply, reply.type === 'task' ? 'answer' : (reply.type as 'answer')),
       handoff: () => this.handoff(s, input, 'task-failed', 'normal', null, emotion),
       answerText: (faq) => this.answerText(faq, s),
@@ -391,7 +396,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       channel: s.channel,
       user: s.user,
       transcript: s.turns.map((t) => ({ ...t })),
-      suggestions: this.suggestionsFor(m ?? this.matcher.match(input)),
+      suggestions: this.suggestionsFor(m ?? (await this.matchAsBot(input))),
       attempt: h.attempts,
       ...(s.task ? { task: { id: s.task.id, slots: { ...s.task.slots } } } : {}),
     };
@@ -594,10 +599,19 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     return this.sessions.get(sessionId);
   }
 
-  /** The KB's answers that fit a question, for an agent. */
-  suggest(text: string): KefuSuggestion[] {
+  /**
+   * The KB's answers that fit a question, for an agent: matched as the bot matches (with the
+   * semantic signal when it runs), so an agent is offered what the bot would have answered.
+   * @example
+   * const [best] = await bot.suggest('快递丢了'); // { id, confidence, question, answer }
+   */
+  async suggest(text: string): Promise<KefuSuggestion[]> {
     checkQuestion(text, this.opt.maxQuestionLength, 'suggest');
-    return this.suggestionsFor(this.matcher.match(text));
+    return this.suggestionsFor(await this.matchAsBot(text));
+  }
+
+  private async matchAsBot(text: string): Promise<KefuMatch> {
+    return this.matcher.match(await this.matcher.prepare(text));
   }
 
   private suggestionsFor(m: KefuMatch): KefuSuggestion[] {

@@ -37,10 +37,10 @@ export function agentRoutes(core: ServerCore): (ctx: RouteContext) => Promise<Re
   };
 
   /** KB answers for the customer's latest message the KB relates to (转人工 matches nothing, so earlier ones are tried). */
-  const suggestionsFor = (s: KefuSession) => {
+  const suggestionsFor = async (s: KefuSession) => {
     const floor = bot.matcher.thresholds.clarify;
     for (const t of s.turns.filter((t) => t.role === 'customer').reverse().slice(0, 5)) {
-      const found = bot.suggest(t.text).filter((x) => x.confidence >= floor).slice(0, 3);
+      const found = (await bot.suggest(t.text)).filter((x) => x.confidence >= floor).slice(0, 3);
       if (found.length) return found.map((x) => ({ id: x.id, question: x.question, answer: x.answer, confidence: x.confidence, for: t.id }));
     }
     return [];
@@ -72,7 +72,7 @@ export function agentRoutes(core: ServerCore): (ctx: RouteContext) => Promise<Re
           claim: claimOf(s) ?? null,
           mineToAnswer: claimOf(s)?.agentId === agent.id,
           transcript: s.turns.slice(-100).map((t) => ({ id: t.id, role: t.role, text: t.text, at: t.at, type: t.type ?? null })),
-          suggestions: suggestionsFor(s),
+          suggestions: await suggestionsFor(s),
           rating,
         });
       }

@@ -8,7 +8,6 @@
  */
 import type { KefuSession } from '../bot/session.js';
 import type { KefuMatch, KefuMatcher } from '../match/matcher.js';
-import { normalize } from '../text/normalize.js';
 
 /** Up to this many characters (without spaces), or opening with a word that points back. */
 const SHORT = 10;
@@ -16,17 +15,17 @@ const POINTS_BACK = /^(那|那么|还有|另外|这个|那个|如果|要是|然�
 /** How much better the contextual reading must be, so a tie keeps the message's own. */
 const MARGIN = 0.05;
 
-export async function followUpMatch(matcher: KefuMatcher, s: KefuSession, input: string, alone: KefuMatch, matchUsable: (text: string) => Promise<KefuMatch>): Promise<KefuMatch> {
+export async function followUpMatch(matcher: KefuMatcher, s: KefuSession, normalized: string, alone: KefuMatch, matchUsable: (text: string) => Promise<KefuMatch>): Promise<KefuMatch> {
   if (!s.lastFaqId) return alone;
   // Only right after that answer: the last bot turn answered with it.
   const lastBot = [...s.turns].reverse().find((t) => t.role === 'bot');
   if (!lastBot || lastBot.faqId !== s.lastFaqId || lastBot.type !== 'answer') return alone;
-  const compact = normalize(input).replace(/ /g, '');
+  const compact = normalized.replace(/ /g, '');
   if (compact.length === 0 || (compact.length > SHORT && !POINTS_BACK.test(compact))) return alone;
   if (alone.type === 'answer' && alone.confidence >= 0.9) return alone;
   const topic = matcher.faq(s.lastFaqId);
   if (!topic) return alone;
-  const inContext = await matchUsable(`${topic.keywords?.[0] ?? topic.question} ${input}`);
+  const inContext = await matchUsable(`${topic.keywords?.[0] ?? topic.question} ${alone.text}`);
   if (!inContext.id || inContext.id === s.lastFaqId || inContext.type === 'fallback') return alone;
   if (inContext.confidence < alone.confidence + MARGIN && alone.type !== 'fallback') return alone;
   if (alone.type === 'answer' && inContext.type !== 'answer') return alone;

@@ -19,8 +19,7 @@ import type { KefuSession } from '../bot/session.js';
 import { EntityExtractor, type KefuEntity } from '../entities/extract.js';
 import { KefuError, errorMessage } from '../errors.js';
 import type { KefuFaq, KefuTask, KefuTaskSlot } from '../kb/schema.js';
-import type { KefuMatch, KefuMatcher } from '../match/matcher.js';
-import { normalize } from '../text/normalize.js';
+import type { KefuMatch, KefuMatcher, KefuPreparedQuestion } from '../match/matcher.js';
 import { followUpMatch } from './followup.js';
 import { detectPurchaseIntent } from './purchase.js';
 import { fillTemplate } from './template.js';
@@ -39,6 +38,10 @@ export interface KefuTaskIO {
   emit<E extends keyof KefuTaskEvents>(event: E, payload: Parameters<KefuTaskEvents[E]>[0]): void;
   now(): number;
   variables(): Record<string, string>;
+  /** The message as the bot normalized it (once per message). */
+  normalized: string;
+  /** The message analysed and prepared for matching, at most once per message, shared with the bot. */
+  prepared(): Promise<KefuPreparedQuestion>;
 }
 
 export type KefuTaskStep = { reply: KefuReply } | { match: KefuMatch } | undefined;
@@ -95,7 +98,7 @@ export class TaskRunner {
    * removed), or undefined to let the bot match as usual.
    */
   async before(s: KefuSession, input: string, io: KefuTaskIO): Promise<KefuTaskStep> {
-    const n = normalize(input);
+    const n = io.normalized;
     let st = s.task;
     if (st?.status === 'failed' || (st && !this.tasks.has(st.id))) st = s.task = undefined;
     if (st?.status === 'offered') {
@@ -116,7 +119,7 @@ export class TaskRunner {
     const filled = st.status === 'collecting' ? this.fill(task, st, this.extractor.extract(input, { now: new Date(io.now()) }), n, io.now()) : { count: 0 };
     if (filled.count > 0 || filled.invalid) return { reply: await this.next(s, task, st, input, io, filled.invalid) };
     // A very short reply (啊这, 嗯) answers the bot's question; only a real question leaves the task.
-    const m: KefuMatch = n.replace(/ /g, '').length >= MIN_QUESTION ? this.usable(await this.matchText(input)) : { type: 'fallback', text: input, id: null, confidence: 0, candidates: [] };
+    const m: KefuMatch = n.replace(/ /g, '').length >= MIN_QUESTION ? this.usable(this.matcher.match(await io.prepared())) : { type: 'fallback', text: input, id: null, confidence: 0, candidates: [] };
     if (m.type === 'answer' && this.owns(m.id)) {
       if (m.id === task.id) return { reply: await this.next(s, task, st, input, io) };
       s.task = undefined; // another task replaces this one
@@ -148,14 +151,14 @@ export class TaskRunner {
     return this.begin(s, this.tasks.get(id)!, input, io, this.extractor.extract(input, { now: new Date(io.now()) }));
   }
 
-  /** Matched as the bot matches (with the scorers' asynchronous inputs: the query's embedding). */
+  /** Another text (a follow-up read in context) matched as the bot matches: with the scorers' asynchronous inputs. */
   private async matchText(text: string): Promise<KefuMatch> {
     return this.matcher.match(await this.matcher.prepare(text));
   }
 
   private async outsideTask(s: KefuSession, input: string, n: string, io: KefuTaskIO): Promise<KefuTaskStep> {
-    let m = this.usable(await this.matchText(input));
-    if (this.followUps) m = await followUpMatch(this.matcher, s, input, m, async (text) => this.usable(await this.matchText(text)));
+    let m = this.usable(this.matcher.match(await io.prepared()));
+    if (this.followUps) m = await followUpMatch(this.matcher, s, n, m, async (text) => this.usable(await this.matchText(text)));
     const entities = this.extractor.extract(input, { now: new Date(io.now()) });
     // The how-to FAQ a task stands in for, asked with a value the task needs (查一下SO2024…的物流), starts the task.
     const stand = m.type !== 'fallback' && m.id ? this.standIn(m.id, entities) : undefined;
@@ -184,7 +187,7 @@ export class TaskRunner {
     const kept = Object.fromEntries(Object.entries(slots).filter(([k]) => task.slots?.[k]));
     const st: KefuTaskState = { id: task.id, status: 'collecting', slots: kept, attempts: 0, interruptions: 0 };
     s.task = st;
-    const filled = this.fill(task, st, entities, normalize(input), io.now(), true);
+    const filled = this.fill(task, st, entities, io.normalized, io.now(), true);
     return this.next(s, task, st, input, io, filled.invalid);
   }
 

@@ -59,7 +59,7 @@ describe('long input', () => {
       expect(err).toMatchObject({ code: 'question-not-text' });
       expect((err as Error).message).toMatch(/^kefu: ask\(\) needs the customer's message as a string, got (undefined|null|number|object|an array)$/);
     }
-    expect(() => bot.suggest(undefined as unknown as string)).toThrow(KefuQuestionError);
+    await expect(bot.suggest(undefined as unknown as string)).rejects.toThrow(KefuQuestionError);
   });
 });
 

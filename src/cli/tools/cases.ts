@@ -2,11 +2,10 @@
  * Test-case files for `kefu test`: YAML or JSON, `cases: [{ question, expect, reason? }]`.
  * `expect` is an FAQ id, or clarify / fallback / handoff (optionally with a `reason`).
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { KefuReply } from '../../bot/bot.js';
 import { KefuKnowledgeBaseError, type KefuProblem } from '../../errors.js';
-import { parseDocument } from 'yaml';
+import { readListFile } from './list-file.js';
 
 const CaseSchema = z.strictObject({
   question: z.string().min(1, 'question must not be empty'),
@@ -28,26 +27,10 @@ export async function loadCaseFiles(files: readonly string[], faqIds: ReadonlySe
   const problems: KefuProblem[] = [];
   const cases: KefuTestCase[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      problems.push({ severity: 'error', code: 'io-error', message: `cannot read case file: ${(err as Error).message}`, file });
-      continue;
-    }
-    const doc = parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true });
-    if (doc.errors.length) {
-      problems.push({ severity: 'error', code: 'parse-error', message: doc.errors[0].message.split('\n')[0], file, line: doc.errors[0].linePos?.[0].line });
-      continue;
-    }
-    const parsed = CaseFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ severity: 'error', code: 'schema', message: issue.message, file, path: issue.path.join('.') });
-      continue;
-    }
-    const items = (doc.get('cases') as { items?: { range?: [number] }[] } | undefined)?.items ?? [];
-    parsed.data.cases.forEach((c, i) => {
-      const line = items[i]?.range ? text.slice(0, items[i].range![0]).split('\n').length : undefined;
+    const read = await readListFile(file, CaseFileSchema, 'cases', problems);
+    if (!read) continue;
+    read.data.cases.forEach((c, i) => {
+      const line = read.lines[i];
       if (!['clarify', 'fallback', 'handoff'].includes(c.expect) && !faqIds.has(c.expect)) {
         problems.push({ severity: 'error', code: 'schema', message: `expect "${c.expect}" is neither an FAQ id of this KB nor clarify/fallback/handoff`, file, line, path: `cases[${i}].expect` });
       }

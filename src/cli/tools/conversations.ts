@@ -19,7 +19,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KefuBot, type KefuReply } from '../../bot/bot.js';
 import { KefuKnowledgeBaseError, type KefuProblem } from '../../errors.js';
@@ -27,6 +26,7 @@ import type { KnowledgeBase } from '../../kb/schema.js';
 import type { KefuMatcher } from '../../match/matcher.js';
 import { withActiveTasks } from '../../task/compile.js';
 import { loadActionsModule, type KefuActionsModule } from './actions-module.js';
+import { readListFile } from './list-file.js';
 
 const ExpectSchema = z.union([
   z.string().min(1),
@@ -102,19 +102,8 @@ export async function runConversationFiles(files: readonly string[], kb: Knowled
   const problems: KefuProblem[] = [];
   const parsed: { file: string; data: z.output<typeof ConversationFileSchema>; lines: (number | undefined)[] }[] = [];
   for (const file of files) {
-    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length) {
-      problems.push({ severity: 'error', code: 'parse-error', message: doc.errors[0].message.split('\n')[0], file, line: doc.errors[0].linePos?.[0].line });
-      continue;
-    }
-    const r = ConversationFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
-    if (!r.success) {
-      for (const issue of r.error.issues) problems.push({ severity: 'error', code: 'schema', message: issue.message, file, path: issue.path.join('.') });
-      continue;
-    }
-    const items = (doc.get('conversations') as { items?: { range?: [number] }[] } | undefined)?.items ?? [];
-    parsed.push({ file, data: r.data, lines: items.map((it) => (it.range ? text.slice(0, it.range[0]).split('\n').length : undefined)) });
+    const read = await readListFile(file, ConversationFileSchema, 'conversations', problems);
+    if (read) parsed.push({ file, ...read });
   }
   if (problems.length) throw new KefuKnowledgeBaseError(problems);
 

@@ -12,6 +12,7 @@
 import EventEmitter from 'eventemitter3';
 import { errorMessage, KefuError } from '../errors.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
+import type { EmbeddingInfo } from '../embed/load.js';
 import type { KefuCandidate, KefuMatch, KefuMatcher, KefuPreparedQuestion } from '../match/matcher.js';
 import { clarifyOffers } from '../match/decide.js';
 import { normalize } from '../text/normalize.js';
@@ -34,6 +35,8 @@ export interface KefuBotInfo {
   segmenter: string;
   /** Set when Intl.Segmenter stands in for nodejieba (not installed or failed to build): why. */
   segmenterFallback?: string;
+  /** Which embedding path matches by meaning: `onnxruntime-node`, `custom`, or `lexical` with the reason. */
+  embedding: { path: EmbeddingInfo['path']; name?: string; reason?: string };
 }
 
 /** Task options (`actions`, `choices`, `actionTimeoutMs`, `followUps`): see src/task/types.ts. */
@@ -583,12 +586,14 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   /**
    * KB size and segmenter, with why when Intl.Segmenter stands in for nodejieba.
    * @example
-   * bot.info(); // { faqs: 69, questions: 412, segmenter: 'nodejieba' }
+   * bot.info(); // { faqs: 69, questions: 412, segmenter: 'nodejieba', embedding: { path: 'onnxruntime-node', name: 'bge-small-zh-v1.5 …' } }
    */
   info(): KefuBotInfo {
     const { faqs, questions } = this.matcher.size;
     const fallback = this.matcher.segmenterFallback;
-    return { faqs, questions, segmenter: this.matcher.segmenterName, ...(fallback ? { segmenterFallback: fallback } : {}) };
+    const { path, name, reason } = this.matcher.embedding;
+    const embedding = { path, ...(name ? { name } : {}), ...(reason ? { reason } : {}) };
+    return { faqs, questions, segmenter: this.matcher.segmenterName, ...(fallback ? { segmenterFallback: fallback } : {}), embedding };
   }
 
   stats(windowMs = Infinity): KefuStats {

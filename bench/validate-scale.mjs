@@ -2,9 +2,9 @@
 // the near-duplicate lint used to compare all pairs. The questions are generated here from
 // a few word lists (nothing read from ../shared). Run after `npm run build`:
 //   node bench/validate-scale.mjs [--questions 100000] [--keep]
-// Prints the wall time of `kefu validate` with and without lint.
+// Prints the CPU and wall time of `kefu validate` with and without lint (no build cache).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,12 +41,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { questions: { type: 'string', default: '100000' }, keep: { type: 'boolean' } } });
   const dir = writeScaleKb(Number(values.questions));
   const cli = path.join(repoRoot, 'dist/cli/main.js');
+  // CPU time (user + system) from /usr/bin/time when present: wall time says little on a shared machine.
+  const timed = existsSync('/usr/bin/time');
   for (const extra of [['--no-lint'], []]) {
+    const args = [cli, 'validate', dir, '--no-cache', ...extra];
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'validate', dir, ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(timed ? '/usr/bin/time' : process.execPath, timed ? ['-f', '%U %S %M', process.execPath, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 28 });
     const s = (performance.now() - t0) / 1000;
     const summary = r.stdout.trim().split('\n').at(-1);
-    console.log(`kefu validate ${extra.join(' ') || '(with lint)'}: ${s.toFixed(1)} s, exit ${r.status}: ${summary}${r.stderr ? `\n${r.stderr}` : ''}`);
+    let stderr = r.stderr;
+    let cpu = '';
+    if (timed) {
+      const lines = stderr.trimEnd().split('\n');
+      const [user, sys, rss] = lines.pop().split(' ').map(Number);
+      stderr = lines.join('\n');
+      cpu = `CPU ${(user + sys).toFixed(1)} s, peak RSS ${Math.round(rss / 1024)} MB, `;
+    }
+    console.log(`kefu validate ${extra.join(' ') || '(with lint)'}: ${cpu}wall ${s.toFixed(1)} s, exit ${r.status}: ${summary}${stderr ? `\n${stderr}` : ''}`);
   }
   if (values.keep) console.log(`KB kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

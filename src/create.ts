@@ -7,13 +7,10 @@ import type { KefuBotOptions } from './bot/bot.js';
 import { rejectUnknownKeys } from './did-you-mean.js';
 import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
 import { KefuMatcher, type KefuMatcherOptions, type SerializedIndex } from './match/matcher.js';
+import { MATCHER_OPTION_KEYS } from './match/options.js';
 
-/** Every matcher option, once: the compiler fails here when KefuMatcherOptions gains one. */
-const MATCHER_KEYS = { segmenter: true, thresholds: true, maxCandidates: true, ablate: true, outOfScopeShare: true, consolidateMs: true, embedder: true } as const satisfies Record<keyof KefuMatcherOptions, true>;
-/** Every bot option, once, likewise. */
+/** Every bot option, once: the compiler fails here when KefuBotOptions gains one (the matcher's are in match/options.ts). */
 const BOT_KEYS = { variables: true, sessionVariables: true, smallTalk: true, emotionThreshold: true, maxFailures: true, messages: true, sessions: true, onHandoff: true, handoffTimeoutMs: true, agentWaitMs: true, learner: true, now: true, maxQuestionLength: true, redactTranscripts: true, actions: true, choices: true, actionTimeoutMs: true, followUps: true } as const satisfies Record<keyof KefuBotOptions, true>;
-
-export const MATCHER_OPTION_KEYS = Object.keys(MATCHER_KEYS) as readonly (keyof KefuMatcherOptions)[];
 
 /** Build a matcher from an in-memory KB or restore one from a saved index (browser-safe). */
 export function createMatcherFromInput(input: KnowledgeBaseInput | SerializedIndex, options: KefuMatcherOptions = {}): KefuMatcher {
@@ -36,7 +33,7 @@ export function splitBotOptions<O extends { knowledgeBase: unknown }, L extends 
   const matcher: Record<string, unknown> = {};
   const bot: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (key in MATCHER_KEYS || (loadKeys as readonly string[]).includes(key)) matcher[key] = value;
+    if ((MATCHER_OPTION_KEYS as readonly string[]).includes(key) || (loadKeys as readonly string[]).includes(key)) matcher[key] = value;
     else if (key in BOT_KEYS) bot[key] = value;
   }
   return { knowledgeBase: options.knowledgeBase, matcher: matcher as Pick<O, Extract<keyof O, keyof KefuMatcherOptions | L>>, bot: bot as KefuBotOptions };

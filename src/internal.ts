@@ -6,4 +6,4 @@ export { ABLATIONS } from './match/matcher.js';
 export { fitCalibration } from './match/calibrate.js';
 export { VectorCache, withVectorCache } from './embed/vector-cache.js';
 export { cosine, meanVector } from './embed/embedder.js';
-export { writeFileAtomic } from './node/kb-writer.js';
+export { writeFileAtomic } from './node/write-atomic.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../node/kb-writer.js';
+import { writeFileAtomic } from '../node/write-atomic.js';
 import type { Embedder } from './embedder.js';
 
 const FORMAT = 'kefu-vector-cache';

@@ -13,6 +13,7 @@ import type { SearchIndex } from './index/postings.js';
 import type { KefuMatcherOptions, KefuThresholds } from './options.js';
 import type { CompiledPattern } from '../kb/patterns.js';
 import type { SemanticState } from './scorers/semantic.js';
+import type { NbTable } from './scorers/naive-bayes.js';
 
 /** What the engine was configured with (fixed for its lifetime). */
 export interface Settings {
@@ -39,7 +40,7 @@ export interface Engine {
   index: SearchIndex;
   rules: Rules;
   /** Naive Bayes counts per FAQ. */
-  nb: NbCounts[];
+  nb: NbTable;
   model: CalibrationModel;
   softmax?: SoftmaxClassifier;
   /** FAQ position by id. */

@@ -12,19 +12,18 @@
 import type { EmbeddingInfo } from '../embed/load.js';
 import type { KefuProblem } from '../errors.js';
 import type { KefuFaq, KnowledgeBase } from '../kb/schema.js';
-import { familyOf, type TextAnalysis } from '../text/features.js';
+import type { TextAnalysis } from '../text/features.js';
 import { buildSteps } from './build/build.js';
 import { calibrationSteps, type CalibrationSample } from './build/sample.js';
 import { heldOutSample } from './build/train.js';
-import { SIGNALS, type CalibrationModel } from './calibrate.js';
+import type { CalibrationModel } from './calibrate.js';
 import { Consolidator } from './consolidate.js';
-import { decide, isBare, type DecisionInput } from './decide.js';
+import type { DecisionInput } from './decide.js';
 import type { Engine } from './engine.js';
 import { appendFaq, appendQuestions } from './index/append.js';
-import { rawWeight } from './index/features.js';
 import { engineFromJSON, engineToJSON, type SerializedIndex } from './index/serialize.js';
-import { FAMILY_WEIGHTS, idfOf, tfWeight } from './index/vectors.js';
 import { lintEngine } from '../kb/lint.js';
+import { cosineOfBags, decision, decisionInputOf, explanationOf, textVector } from './outcome.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
@@ -153,58 +152,25 @@ export class KefuMatcher {
    */
   match(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): KefuMatch {
     const { text, ranked } = this.rankOf(question, analysis);
-    return this.decision(text, ranked);
+    return decision(this.engine, text, ranked);
   }
 
   /** Like `match`, with what went into the decision. */
   explain(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): { match: KefuMatch; explanation: KefuMatchExplanation } {
     const { text, ranked } = this.rankOf(question, analysis);
-    const q = ranked.query;
-    return {
-      match: this.decision(text, ranked),
-      explanation: {
-        normalized: q.analysis.normalized,
-        tokens: q.analysis.tokens,
-        segmenter: this.segmenterName,
-        features: q.analysis.features.size,
-        coverage: round(q.coverage),
-        candidates: ranked.scored.slice(0, 5).map((s) => ({
-          id: this.engine.kb.faqs[s.entry].id,
-          confidence: round(s.p ?? 0),
-          score: round(s.score),
-          signals: Object.fromEntries(SIGNALS.map((k, i) => [k, round(s.signals?.[i] ?? 0)])),
-        })),
-      },
-    };
+    return { match: decision(this.engine, text, ranked), explanation: explanationOf(this.engine, ranked) };
   }
 
   /** What the decision rule reads of a question (for `kefu eval`, which replays it at other thresholds). */
   decisionInput(question: string, analysis?: TextAnalysis): DecisionInput & { ids: string[] } {
     const { ranked } = this.rankOf(question, analysis);
-    return { ...this.decisionInputOf(ranked), ids: ranked.scored.map((s) => this.engine.kb.faqs[s.entry].id) };
+    return { ...decisionInputOf(this.engine, ranked), ids: ranked.scored.map((s) => this.engine.kb.faqs[s.entry].id) };
   }
 
   private rankOf(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): { text: string; ranked: Ranked } {
     const engine = this.engine;
     if (typeof question === 'string') return { text: question, ranked: rank(engine, analysis ?? engine.extractor.analyze(question)) };
     return { text: question.text, ranked: rank(engine, question.analysis, {}, question.prepared) };
-  }
-
-  private decisionInputOf(ranked: Ranked): DecisionInput {
-    const faqs = this.engine.kb.faqs;
-    return {
-      candidates: ranked.scored.map((s) => ({ score: s.score, best: s.best, p: s.p ?? 0, threshold: faqs[s.entry].threshold })),
-      bare: isBare(ranked.query.analysis.tokens.length, ranked.query.analysis.compact.length),
-    };
-  }
-
-  private decision(text: string, ranked: Ranked): KefuMatch {
-    const { kb, settings, thresholds } = this.engine;
-    const first = ranked.scored[0];
-    if (!first) return { type: 'fallback', text, id: null, confidence: 0, candidates: [] };
-    const candidates = ranked.scored.slice(0, settings.maxCandidates).map((s) => ({ id: kb.faqs[s.entry].id, confidence: round(s.p ?? 0), question: kb.faqs[s.entry].question }));
-    const type = decide(this.decisionInputOf(ranked), thresholds);
-    return { type, text, id: kb.faqs[first.entry].id, confidence: round(first.p ?? 0), candidates };
   }
 
   /**
@@ -217,19 +183,7 @@ export class KefuMatcher {
 
   /** A question's unit TF-IDF vector by feature key, unknown features included. */
   textVector(text: string | TextAnalysis): Map<string, number> {
-    const { features: fs, index, extractor } = this.engine;
-    const v = new Map<string, number>();
-    let norm = 0;
-    for (const [key, tf] of (typeof text === 'string' ? extractor.analyze(text) : text).features) {
-      const id = fs.ids.get(key);
-      const fam = familyOf(key);
-      const w = id === undefined ? FAMILY_WEIGHTS[fam] * tfWeight(tf) * idfOf(0, index.sentences.length, fam) : rawWeight(fs, id, tf);
-      v.set(key, w);
-      norm += w * w;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const [k, w] of v) v.set(k, w / norm);
-    return v;
+    return textVector(this.engine, text);
   }
 
   /** Near-duplicate and shadowed FAQs (warnings for `kefu validate`); see kb/lint.ts. */
@@ -312,19 +266,4 @@ export class KefuMatcher {
   calibrationSample(heldOut = this.heldOutSample()): CalibrationSample {
     return runSync(calibrationSteps(this.engine, heldOut));
   }
-}
-
-/** Cosine of two unit vectors keyed by feature. */
-export function cosineOfBags(a: Map<string, number>, b: Map<string, number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let s = 0;
-  for (const [k, w] of small) {
-    const x = large.get(k);
-    if (x !== undefined) s += w * x;
-  }
-  return s;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
 }

@@ -68,8 +68,11 @@ export const DEFAULTS = Object.freeze({
   consolidateMs: 2000 as number | false,
 });
 
-/** The option keys a matcher reads; anything else is a mistake worth an error. */
-export const MATCHER_OPTION_KEYS = ['segmenter', 'thresholds', 'maxCandidates', 'ablate', 'outOfScopeShare', 'consolidateMs', 'embedder'] as const;
+/** Every matcher option, once: the compiler fails here when KefuMatcherOptions gains one. */
+const MATCHER_KEYS = { segmenter: true, thresholds: true, maxCandidates: true, ablate: true, outOfScopeShare: true, consolidateMs: true, embedder: true } as const satisfies Record<keyof KefuMatcherOptions, true>;
+
+/** The option keys a matcher reads (createMatcher, createBot's split); anything else is a mistake worth an error. */
+export const MATCHER_OPTION_KEYS = Object.freeze(Object.keys(MATCHER_KEYS)) as readonly (keyof KefuMatcherOptions)[];
 
 /**
  * Every weight, bonus and limit of the per-question path and of the build. Measured on

@@ -7,7 +7,8 @@
  * the new one, never half of either); a lock file serializes writers across processes, and
  * each writer re-reads the file under the lock, so two approvals at once are both kept.
  */
-import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from './write-atomic.js';
 import path from 'node:path';
 import { withFileLock } from './file-lock.js';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
@@ -17,19 +18,6 @@ import type { FaqInput } from '../kb/schema.js';
 import { normalize } from '../text/normalize.js';
 
 export { withFileLock } from './file-lock.js';
-
-/** Replace a file's content atomically: write a temp file beside it, then rename over it. */
-export async function writeFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
-}
 
 async function editFile(file: string, edit: (text: string) => string): Promise<void> {
   await withFileLock(file, async () => {

@@ -7,11 +7,12 @@
  * never leaves the file half-written. Reads reuse the parsed file while it is unchanged
  * on disk. Node only; created only when the host asks for it.
  */
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KefuError } from '../errors.js';
 import { applyCapture, applyStatus, type KefuCaptureRecord, type KefuLearningItem, type KefuLearningStore } from '../learn/learner.js';
 import { withFileLock } from './file-lock.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 /** The file's identity on disk: any write by anyone (a rename makes a new inode) changes it. */
 type Stamp = string;
@@ -47,15 +48,7 @@ export class JsonlLearningStore implements KefuLearningStore {
 
   private async write(items: Map<string, KefuLearningItem>): Promise<void> {
     const text = [...items.values()].map((i) => JSON.stringify(i)).join('\n');
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(text ? `${text}\n` : '');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.file);
+    await writeFileAtomic(this.file, text ? `${text}\n` : '');
     this.cache = { stamp: await this.stamp(), items };
   }
 

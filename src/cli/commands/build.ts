@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/write-atomic.js';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
 import { loadMatcher } from '../shared.js';
 
@@ -23,9 +23,7 @@ export default defineCommand({
     const t0 = performance.now();
     const matcher = await loadMatcher(kb, values);
     const json = JSON.stringify(matcher.toJSON());
-    const tmp = `${out}.${process.pid}.tmp`;
-    await writeFile(tmp, json);
-    await rename(tmp, out);
+    await writeFileAtomic(out, json);
     const { size } = matcher;
     console.log(`✓ ${out}: ${size.faqs} FAQs, ${size.questions} questions, ${size.features} features, ${(json.length / 1024).toFixed(0)} KB, built in ${Math.round(performance.now() - t0)} ms (segmenter ${matcher.segmenterName})`);
     return 0;

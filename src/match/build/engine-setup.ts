@@ -11,6 +11,7 @@ import { emptyFeatureSpace } from '../index/features.js';
 import { emptyIndex } from '../index/postings.js';
 import { checkMatcherOptions, DEFAULT_THRESHOLDS, DEFAULTS, type KefuMatcherOptions } from '../options.js';
 import { ABLATIONS } from '../scorers/list.js';
+import { NbTable } from '../scorers/naive-bayes.js';
 import { compileRules } from '../scorers/rules.js';
 
 export function newEngine(kb: KnowledgeBase, options: KefuMatcherOptions): Engine {
@@ -51,7 +52,7 @@ export function newEngine(kb: KnowledgeBase, options: KefuMatcherOptions): Engin
     features: emptyFeatureSpace(),
     index: emptyIndex(),
     rules,
-    nb: [],
+    nb: NbTable.of([]),
     model: DEFAULT_MODEL,
     faqIndex: new Map(kb.faqs.map((f, i) => [f.id, i])),
   };

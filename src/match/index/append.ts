@@ -47,7 +47,7 @@ export function appendFaq(engine: Engine, faq: KefuFaq): KefuFaq {
   const e = engine.kb.faqs.length - 1;
   engine.faqIndex.set(stored.id, e);
   engine.index.entries.push({ sentences: [] });
-  engine.nb.push(nbCounts(engine.index, engine.features, []));
+  engine.nb.set(e, nbCounts(engine.index, engine.features, []));
   compileRulesOf(engine.rules, stored, e, new SynonymTable(engine.kb.synonyms), enabled(engine, 'pattern'));
   appendSentences(engine, e, [stored.question, ...stored.similar]);
   return stored;
@@ -85,7 +85,7 @@ function appendSentences(engine: Engine, e: number, texts: readonly string[]): v
     }
   });
   fs.nbVocab = Math.max(1, fs.nbFeature.filter(Boolean).length);
-  engine.nb[e] = nbCounts(index, fs, index.entries[e].sentences);
+  engine.nb.set(e, nbCounts(index, fs, index.entries[e].sentences));
   index.compacts.push(...added.map((s) => compactOf(s.text)));
   const norms = new Float64Array(index.sentences.length);
   norms.set(index.pinyinNorm);

@@ -3,7 +3,9 @@ import { DEFAULT_MODEL } from '../../../src/match/calibrate';
 import { QueryTable } from '../../../src/match/index/vectors';
 import { calibrate, signalsOf } from '../../../src/match/scorers/calibration';
 import { fuzzySimilarity, needsFuzzy } from '../../../src/match/scorers/fuzzy';
-import { naiveBayesPosterior, type NbCounts } from '../../../src/match/scorers/naive-bayes';
+import type { FeatureSpace } from '../../../src/match/index/features';
+import type { SearchIndex } from '../../../src/match/index/postings';
+import { naiveBayesPosterior, nbCounts, NbTable, type NbCounts } from '../../../src/match/scorers/naive-bayes';
 import { newCandidate } from '../../../src/match/scorers/rules';
 import { ABLATIONS, SCORERS } from '../../../src/match/scorers/list';
 import { FEATURE_ABLATIONS } from '../../../src/match/options';
@@ -19,7 +21,7 @@ const tableOf = (feats: number[]) => {
 };
 
 describe('naive Bayes scorer', () => {
-  const nb = [counts([[1, 3], [2, 2]]), counts([[3, 4], [4, 1]])];
+  const nb = NbTable.of([counts([[1, 3], [2, 2]]), counts([[3, 4], [4, 1]])]);
 
   it('gives a posterior over the candidates that favours the FAQ sharing the question\'s features', () => {
     const post = naiveBayesPosterior(nb, 10, [0, 1], [1, 2], tableOf([1, 2]), undefined);
@@ -31,6 +33,26 @@ describe('naive Bayes scorer', () => {
     const post = naiveBayesPosterior(nb, 10, [0, 1], [1], tableOf([1]), undefined);
     expect(post[0]).toBeGreaterThan(0.5);
     expect(post[0]).toBeLessThan(0.99);
+  });
+
+  it('counts a built index in one block as FAQ by FAQ, and takes a hot update\'s counts over it', () => {
+    const sentence = (entry: number, feats: number[]) => ({ feats: Int32Array.from(feats), weights: new Float32Array(feats.length), entry, text: '' });
+    const index = { sentences: [sentence(0, [0, 2, 5]), sentence(0, [1, 2]), sentence(1, [3, 4, 5]), sentence(2, [5])] } as unknown as SearchIndex;
+    const fs = { keys: ['c:a', 'w:b', 'c:c', 'b:d', 'p:e', 'w:f'], nbFeature: [true, true, true, false, true, true] } as unknown as FeatureSpace;
+    const byEntry = [[0, 1], [2], [3]];
+    const table = NbTable.build(index, fs, byEntry);
+    const read = (e: number) => {
+      const s = table.slice(e, { feats: new Int32Array(), counts: new Int32Array(), from: 0, to: 0, total: 0 });
+      return { feats: [...s.feats.subarray(s.from, s.to)], counts: [...s.counts.subarray(s.from, s.to)], total: s.total };
+    };
+    byEntry.forEach((ids, e) => {
+      const one = nbCounts(index, fs, ids);
+      expect(read(e)).toEqual({ feats: [...one.feats], counts: [...one.counts], total: one.total });
+    });
+    expect(read(0)).toEqual({ feats: [0, 1, 2, 5], counts: [1, 1, 2, 1], total: 5 });
+    table.set(1, counts([[4, 2]]));
+    expect(read(1)).toEqual({ feats: [4], counts: [2], total: 2 });
+    expect(read(7)).toEqual({ feats: [], counts: [], total: 0 });
   });
 
   it('leaves a held-out question\'s own counts out of its FAQ (honest leave-one-out)', () => {

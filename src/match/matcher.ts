@@ -28,6 +28,7 @@ import { lintEngine } from '../kb/lint.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
+import { modelFor } from './scorers/calibration.js';
 import { runSliced, runSync } from './steps.js';
 import { embedHotUpdate } from './build/semantic-fit.js';
 import type { KefuMatch, KefuMatchExplanation, Ranked } from './types.js';
@@ -192,9 +193,12 @@ export class KefuMatcher {
 
   private decisionInputOf(ranked: Ranked): DecisionInput {
     const faqs = this.engine.kb.faqs;
+    const model = modelFor(this.engine, ranked.scored);
     return {
       candidates: ranked.scored.map((s) => ({ score: s.score, best: s.best, p: s.p ?? 0, threshold: faqs[s.entry].threshold })),
       bare: isBare(ranked.query.analysis.tokens.length, ranked.query.analysis.compact.length),
+      closePRatio: model.closePRatio,
+      closeRatio: model.closeRatio,
     };
   }
 

@@ -40,7 +40,7 @@ export interface SerializedIndex {
   model: CalibrationModel;
   classifier?: SoftmaxClassifierData;
   /** FAQ vectors (int8), the cosine's fitted ranking weight and the lexical-only calibration. */
-  semantic?: SemanticIndexData & { weight: number; floor?: number; lexicalModel?: CalibrationModel };
+  semantic?: SemanticIndexData & { weight: number; floor?: number; answerFloor?: number; lexicalModel?: CalibrationModel };
 }
 
 export function isSerializedIndex(x: unknown): x is SerializedIndex {
@@ -88,7 +88,7 @@ export function engineToJSON(engine: Engine): SerializedIndex {
     sentences: index.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
     model: engine.model,
     classifier: engine.softmax?.toJSON(),
-    semantic: engine.semantic && { ...engine.semantic.index.toJSON(), weight: engine.semantic.weight, floor: engine.semantic.floor, lexicalModel: engine.semantic.lexicalModel },
+    semantic: engine.semantic && { ...engine.semantic.index.toJSON(), weight: engine.semantic.weight, floor: engine.semantic.floor, answerFloor: engine.semantic.answerFloor, lexicalModel: engine.semantic.lexicalModel },
   };
 }
 
@@ -106,5 +106,5 @@ function restoreSemantic(engine: Engine, d: SerializedIndex, embedder: Embedder 
     }
     return;
   }
-  engine.semantic = { index: SemanticIndex.fromJSON(d.semantic), embedder, memo: memoFor(embedder), weight: d.semantic.weight, floor: d.semantic.floor, lexicalModel: d.semantic.lexicalModel };
+  engine.semantic = { index: SemanticIndex.fromJSON(d.semantic), embedder, memo: memoFor(embedder), weight: d.semantic.weight, floor: d.semantic.floor, answerFloor: d.semantic.answerFloor, lexicalModel: d.semantic.lexicalModel };
 }

@@ -26,6 +26,11 @@ export interface SemanticState {
   weight: number;
   /** Below this cosine to every FAQ a question is off-topic: never answered nor offered (fitted; 0 = off). */
   floor?: number;
+  /**
+   * Below this cosine to its first FAQ a question is not answered, only offered (fitted: a
+   * low percentile of the KB's held-out paraphrases ranked right; undefined = no gate).
+   */
+  answerFloor?: number;
   /** Calibration of questions matched without their embedding (fitted beside the semantic one). */
   lexicalModel?: CalibrationModel;
   /** Hot-updated questions still being embedded (answered lexically until then). */

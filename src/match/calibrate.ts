@@ -5,7 +5,7 @@
  * "entry left out" queries that stand for questions the KB does not cover.
  * A confidence of 0.7 then means "right about 70% of the time" on any KB.
  */
-import { TUNING } from './options.js';
+import { DEFAULT_THRESHOLDS, TUNING, type KefuThresholds } from './options.js';
 import { runSync, type Steps } from './steps.js';
 
 /** The signals the model sees for one candidate FAQ. Order matters: it is the weight order. */
@@ -272,4 +272,11 @@ function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'wei
     if (accuracy[best] - accuracy[k] <= (THRESHOLD_TOLERANCE * Math.sqrt(variance)) / (total || 1)) return { threshold: ts[k], accuracy: accuracy[k] };
   }
   return { threshold: ts[best], accuracy: accuracy[best] };
+}
+
+/** The thresholds a model's fit gives, where the KB or the bot sets none. */
+export function fittedThresholds(model: CalibrationModel, explicit: Partial<KefuThresholds>, current: KefuThresholds): KefuThresholds {
+  const answer = explicit.answer ?? model.answerThreshold ?? current.answer;
+  const clarify = explicit.clarify ?? Math.min(DEFAULT_THRESHOLDS.clarify, Math.round(answer * (TUNING.clarifyShareOfAnswer * 100)) / 100);
+  return { answer, clarify };
 }

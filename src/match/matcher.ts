@@ -28,7 +28,7 @@ import { lintEngine } from '../kb/lint.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
-import { modelFor } from './scorers/calibration.js';
+import { modelFor, thresholdsFor } from './scorers/calibration.js';
 import { runSliced, runSync } from './steps.js';
 import { embedHotUpdate } from './build/semantic-fit.js';
 import type { KefuMatch, KefuMatchExplanation, Ranked } from './types.js';
@@ -203,11 +203,11 @@ export class KefuMatcher {
   }
 
   private decision(text: string, ranked: Ranked): KefuMatch {
-    const { kb, settings, thresholds } = this.engine;
+    const { kb, settings } = this.engine;
     const first = ranked.scored[0];
     if (!first) return { type: 'fallback', text, id: null, confidence: 0, candidates: [] };
     const candidates = ranked.scored.slice(0, settings.maxCandidates).map((s) => ({ id: kb.faqs[s.entry].id, confidence: round(s.p ?? 0), question: kb.faqs[s.entry].question }));
-    const type = decide(this.decisionInputOf(ranked), thresholds);
+    const type = decide(this.decisionInputOf(ranked), thresholdsFor(this.engine, ranked.scored));
     return { type, text, id: kb.faqs[first.entry].id, confidence: round(first.p ?? 0), candidates };
   }
 

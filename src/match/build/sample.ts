@@ -3,10 +3,10 @@
  * copies of its questions, and questions whose FAQ is left out (see calibrate.ts).
  */
 import { charPinyin } from '../../text/pinyin.js';
-import { DEFAULT_MODEL, fitCalibrationSteps, type CalibrationModel, type Signals } from '../calibrate.js';
+import { DEFAULT_MODEL, fitCalibrationSteps, fittedThresholds, type CalibrationModel, type Signals } from '../calibrate.js';
 import type { Engine } from '../engine.js';
 import type { FeatureSpace } from '../index/features.js';
-import { DEFAULT_THRESHOLDS, TUNING, type KefuThresholds } from '../options.js';
+import { DEFAULTS, TUNING } from '../options.js';
 import { rank } from '../pipeline/rank.js';
 import { DEFAULT_SEMANTIC_MODEL, embedSteps, vectorOf } from './semantic-fit.js';
 import type { Steps } from '../steps.js';
@@ -128,7 +128,8 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
   }
   const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
   const outOfScope = xs.length - inScope;
-  const share = engine.settings.outOfScopeShare;
+  // The semantic answer floor declines far-off questions first (options.ts, semanticOutOfScopeShare).
+  const share = engine.settings.outOfScopeShare ?? (memo ? DEFAULTS.semanticOutOfScopeShare : DEFAULTS.outOfScopeShare);
   const w = outOfScope > 0 ? (share / (1 - share)) * (inScopeMass / outOfScope) : 1;
   const weights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
   return { xs, ys, weights, ...(memo ? { blocked, second, scoreRatio } : {}), inScope, positive, negative };
@@ -140,8 +141,5 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
  * does not cover them); clarify from TUNING.clarifyShareOfAnswer of it.
  */
 export function applyFittedThresholds(engine: Engine): void {
-  const t = engine.thresholds as KefuThresholds;
-  const explicit = engine.settings.explicitThresholds;
-  if (explicit.answer === undefined && engine.model.answerThreshold !== undefined) t.answer = engine.model.answerThreshold;
-  if (explicit.clarify === undefined) t.clarify = Math.min(DEFAULT_THRESHOLDS.clarify, Math.round(t.answer * (TUNING.clarifyShareOfAnswer * 100)) / 100);
+  Object.assign(engine.thresholds, fittedThresholds(engine.model, engine.settings.explicitThresholds, engine.thresholds));
 }

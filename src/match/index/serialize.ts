@@ -1,7 +1,7 @@
 /** Saving an engine as JSON and restoring it (`kefu build`, `matcher.toJSON()`). */
 import { KefuError } from '../../errors.js';
 import type { KnowledgeBase } from '../../kb/schema.js';
-import type { CalibrationModel } from '../calibrate.js';
+import { fittedThresholds, type CalibrationModel } from '../calibrate.js';
 import { SoftmaxClassifier, type SoftmaxClassifierData } from '../classifier.js';
 import type { Engine } from '../engine.js';
 import { definedOnly, newEngine } from '../build/engine-setup.js';
@@ -53,7 +53,10 @@ export function engineFromJSON(data: unknown, options: Omit<KefuMatcherOptions, 
   if (d.version !== INDEX_VERSION) throw new KefuError('bad-index', `kefu: index version ${String(d.version)} is not supported by this kefu (it reads version ${INDEX_VERSION}); rebuild it with \`kefu build\``);
   const engine = newEngine(d.kb, { ...options, ablate: d.ablate, thresholds: { ...d.thresholds, ...definedOnly(options.thresholds ?? {}) } });
   // A rebuild fits again what the original build fitted (an index without the field keeps all its thresholds).
-  if (d.explicitThresholds) engine.settings.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
+  if (d.explicitThresholds) {
+    engine.settings.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
+    engine.settings.explicitThresholds = { ...engine.settings.buildOptions.thresholds };
+  }
   const fs = engine.features;
   d.features.forEach((k, i) => {
     fs.ids.set(k, i);
@@ -101,8 +104,8 @@ function restoreSemantic(engine: Engine, d: SerializedIndex, embedder: Embedder 
   if (!embedder || embedder.name !== d.semantic.model || engine.settings.ablate.has('semantic')) {
     if (d.semantic.lexicalModel) {
       engine.model = d.semantic.lexicalModel;
-      const t = engine.thresholds;
-      if (engine.settings.explicitThresholds.answer === undefined && engine.model.answerThreshold !== undefined) t.answer = engine.model.answerThreshold;
+      // as the original holds questions matched without their embedding (scorers/calibration.ts thresholdsFor)
+      Object.assign(engine.thresholds, fittedThresholds(engine.model, engine.settings.explicitThresholds, engine.thresholds));
     }
     return;
   }

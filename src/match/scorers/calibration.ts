@@ -2,7 +2,8 @@
  * One calibrated confidence per candidate: the logistic model (calibrate.ts) over the
  * candidate's signals. Ablating it keeps the default model instead of fitting one (build/).
  */
-import { predict, type CalibrationModel, type Signals } from '../calibrate.js';
+import { fittedThresholds, predict, type CalibrationModel, type Signals } from '../calibrate.js';
+import type { KefuThresholds } from '../options.js';
 import type { Engine } from '../engine.js';
 import type { Candidate } from '../types.js';
 import type { Scorer } from './scorer.js';
@@ -41,6 +42,15 @@ export function modelFor(engine: Engine, scored: readonly Candidate[]): Calibrat
  * right than wrong (the model reads no typo: 腿货怎么申请 is far from 退货 in meaning, near
  * in pinyin; 茅台的股价 near 价格保护 in words, at 0.35, is not vouched for).
  */
+/**
+ * The thresholds in force for a ranked list: a question matched lexically (no embedding) is
+ * held to the lexical model's fitted threshold, not to the one fitted with the semantic signal.
+ */
+export function thresholdsFor(engine: Engine, scored: readonly Candidate[]): KefuThresholds {
+  const model = modelFor(engine, scored);
+  return model === engine.model ? engine.thresholds : fittedThresholds(model, engine.settings.explicitThresholds, engine.thresholds);
+}
+
 /** The lexical confidence that vouches for an answer below the answer floor: more likely right than wrong. */
 const VOUCH = 0.5;
 

@@ -5,6 +5,7 @@
  * "entry left out" queries that stand for questions the KB does not cover.
  * A confidence of 0.7 then means "right about 70% of the time" on any KB.
  */
+import { DEFAULT_THRESHOLDS, TUNING, type KefuThresholds } from './options.js';
 import { runSync, type Steps } from './steps.js';
 
 /** The signals the model sees for one candidate FAQ. Order matters: it is the weight order. */
@@ -30,6 +31,14 @@ export interface CalibrationModel {
   source: 'fitted' | 'default';
   /** Answer threshold that handled the fitting sample best (used unless the KB or bot sets one). */
   answerThreshold?: number;
+  /**
+   * A runner-up at this share of the first candidate's confidence or more makes a question
+   * ambiguous (clarify, not answer): fitted with the threshold (decide.ts; TUNING.closePRatio
+   * when absent).
+   */
+  closePRatio?: number;
+  /** …when its ranking score is at least this share of the first's (fitted likewise; TUNING.closeRatio when absent). */
+  closeRatio?: number;
   /** Samples used for fitting (positives, negatives). */
   samples?: { positive: number; negative: number };
 }
@@ -163,6 +172,11 @@ export interface LabelledSample {
   weights: number[];
   /** Whether each sample is an in-scope question (else it stands for one the KB does not cover). */
   inScope: boolean[];
+  /** Samples a gate other than the confidence keeps from being answered (never answered at any threshold). */
+  blocked?: boolean[];
+  /** Signals of each sample's runner-up, and its ranking score's share of the first's (for the close-second rule). */
+  second?: (Signals | undefined)[];
+  scoreRatio?: number[];
 }
 
 /**
@@ -187,9 +201,36 @@ export function* fitCalibrationSteps(sample: LabelledSample): Steps<CalibrationM
   yield;
   const positive = sample.ys.filter((y) => y === 1).length;
   const model: CalibrationModel = { weights, bias, source: 'fitted', samples: { positive, negative: sample.ys.length - positive } };
-  model.answerThreshold = bestThreshold(sample.xs.map((x) => predict(model, x)), sample);
+  const p = sample.xs.map((x) => predict(model, x));
+  // The close-second rule's ratio is fitted with the threshold: each ratio tried with its own
+  // best threshold, the one that handles the sample best kept (ties: the more careful).
+  let best: { threshold: number; accuracy: number; ratio: number; scoreRatio: number } = { threshold: DEFAULT_THRESHOLDS_ANSWER, accuracy: -1, ratio: TUNING.closePRatio, scoreRatio: TUNING.closeRatio };
+  const p2 = sample.second?.map((x, i) => (x ? Math.min(predict(model, x), p[i]!) : 0));
+  for (const scoreRatio of p2 ? CLOSE_SCORE_RATIOS : [TUNING.closeRatio]) {
+    for (const ratio of p2 ? CLOSE_RATIOS : [TUNING.closePRatio]) {
+      const close = p2 && ((i: number, t: number) => sample.scoreRatio![i]! >= scoreRatio && p2[i]! >= t * TUNING.clarifyShareOfAnswer * TUNING.closeMinClarifyShare && p2[i]! >= ratio * p[i]!);
+      const fit = bestThreshold(p, sample, close);
+      if (fit.accuracy > best.accuracy + 1e-9) best = { ...fit, ratio, scoreRatio };
+      yield;
+    }
+  }
+  model.answerThreshold = best.threshold;
+  if (p2) {
+    model.closePRatio = best.ratio;
+    model.closeRatio = best.scoreRatio;
+  }
   return model;
 }
+
+/** Close-second confidence ratios tried. */
+const CLOSE_RATIOS = [0.8, 0.9, 0.95, 0.98];
+/** Close-second ranking-score ratios tried (the semantic cosine makes scores closer than lexical ones). */
+const CLOSE_SCORE_RATIOS = [0.85, 0.9, 0.95, 0.98, 0.99];
+const DEFAULT_THRESHOLDS_ANSWER = 0.5;
+
+/** Lowest answer threshold fitted, in hundredths: without / with a semantic gate. */
+const MIN_THRESHOLD = 20;
+const MIN_GATED_THRESHOLD = 10;
 
 /** Spread (in confidence) of the smoothed step at the threshold; see `bestThreshold`. */
 const THRESHOLD_SMOOTHING = 0.03;
@@ -207,16 +248,18 @@ const THRESHOLD_TOLERANCE = 1;
  * for uncovered ones are harder to reject than real ones, so the sample errs careful).
  * Kept within [0.2, 0.8] so that no KB gets an absurd default.
  */
-function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'weights' | 'inScope'>): number {
+function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'weights' | 'inScope' | 'blocked'>, close?: (i: number, t: number) => boolean): { threshold: number; accuracy: number } {
   const ts: number[] = [];
-  for (let k = 20; k <= 80; k++) ts.push(k / 100);
+  // With a gate of their own (the semantic answer floor) far-off questions are not answered
+  // whatever their confidence, and the threshold may go lower.
+  for (let k = s.blocked ? MIN_GATED_THRESHOLD : MIN_THRESHOLD; k <= 80; k++) ts.push(k / 100);
   let total = 0;
   for (const w of s.weights) total += w;
   // credit[k][i]: how much question i counts as handled right at threshold ts[k]
   const credit = ts.map((t) =>
     p.map((pi, i) => {
       // 1.702: the logistic that best matches a normal step of standard deviation THRESHOLD_SMOOTHING
-      const answered = sigmoid((1.702 * (pi - t)) / THRESHOLD_SMOOTHING);
+      const answered = s.blocked?.[i] || close?.(i, t) ? 0 : sigmoid((1.702 * (pi - t)) / THRESHOLD_SMOOTHING);
       return s.inScope[i] ? (s.ys[i] ? answered : 0) : 1 - answered;
     }),
   );
@@ -226,7 +269,14 @@ function bestThreshold(p: readonly number[], s: Pick<LabelledSample, 'ys' | 'wei
   for (let k = 0; k < best; k++) {
     let variance = 0;
     for (let i = 0; i < p.length; i++) variance += (s.weights[i] * (credit[best][i] - credit[k][i])) ** 2;
-    if (accuracy[best] - accuracy[k] <= (THRESHOLD_TOLERANCE * Math.sqrt(variance)) / (total || 1)) return ts[k];
+    if (accuracy[best] - accuracy[k] <= (THRESHOLD_TOLERANCE * Math.sqrt(variance)) / (total || 1)) return { threshold: ts[k], accuracy: accuracy[k] };
   }
-  return ts[best];
+  return { threshold: ts[best], accuracy: accuracy[best] };
+}
+
+/** The thresholds a model's fit gives, where the KB or the bot sets none. */
+export function fittedThresholds(model: CalibrationModel, explicit: Partial<KefuThresholds>, current: KefuThresholds): KefuThresholds {
+  const answer = explicit.answer ?? model.answerThreshold ?? current.answer;
+  const clarify = explicit.clarify ?? Math.min(DEFAULT_THRESHOLDS.clarify, Math.round(answer * (TUNING.clarifyShareOfAnswer * 100)) / 100);
+  return { answer, clarify };
 }

@@ -22,6 +22,10 @@ export interface DecisionInput {
   candidates: readonly DecisionCandidate[];
   /** A bare keyword (few tokens, few characters): ambiguous when several FAQs hold it. */
   bare: boolean;
+  /** The close-second ratio fitted with the calibration (TUNING.closePRatio when absent). */
+  closePRatio?: number;
+  /** The close-second ranking-score ratio fitted likewise (TUNING.closeRatio when absent). */
+  closeRatio?: number;
 }
 
 export type Decision = 'answer' | 'clarify' | 'fallback';
@@ -49,7 +53,7 @@ export function decide(input: DecisionInput, thresholds: KefuThresholds): Decisi
   const { clarify } = thresholds;
   const close =
     second !== undefined &&
-    ((second.score >= TUNING.closeRatio * first.score && p2 >= clarify * TUNING.closeMinClarifyShare && p2 >= TUNING.closePRatio * p1) ||
+    ((second.score >= (input.closeRatio ?? TUNING.closeRatio) * first.score && p2 >= clarify * TUNING.closeMinClarifyShare && p2 >= (input.closePRatio ?? TUNING.closePRatio) * p1) ||
       (input.bare && second.best >= TUNING.closeRatio * first.best));
   if (p1 >= answerAt && !close) return 'answer';
   if (p1 >= clarify) return 'clarify';

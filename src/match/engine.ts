@@ -20,7 +20,8 @@ export interface Settings {
   /** Names of the parts switched off. */
   ablate: ReadonlySet<string>;
   maxCandidates: number;
-  outOfScopeShare: number;
+  /** Given by the user, else the default for the model being fitted (build/sample.ts). */
+  outOfScopeShare: number | undefined;
   segmenterName: string;
   /** A mostly Chinese KB: Latin words that spell pinyin may be Chinese typed without an IME. */
   asciiPinyin: boolean;

@@ -48,6 +48,24 @@ describe('calibration', () => {
     expect(model.answerThreshold).toBeLessThanOrEqual(0.8);
     expect(model.weights.slice(0, 4).every((w) => w >= 0)).toBe(true);
   });
+
+  it('with a gate of its own (the semantic answer floor) fits a lower threshold, and the close-second rule', () => {
+    // The uncovered questions the gate blocks can never be answered: a low threshold then costs nothing.
+    const base = sample(1);
+    const gated: LabelledSample = {
+      ...base,
+      blocked: base.inScope.map((covered) => !covered),
+      // every runner-up is as confident as the first: a rule that clarifies them loses every answer
+      second: base.xs.map((x) => x),
+      scoreRatio: base.xs.map(() => 1),
+    };
+    const plain = fitCalibration(base);
+    const model = fitCalibration(gated);
+    expect(model.answerThreshold).toBeLessThan(plain.answerThreshold!);
+    expect(model.answerThreshold).toBeGreaterThanOrEqual(0.1);
+    expect(model.closePRatio).toBeDefined();
+    expect(plain.closePRatio).toBeUndefined();
+  });
 });
 
 /** The plain argmax of sample accuracy over thresholds 0.20…0.80 (what the fit used to take). */

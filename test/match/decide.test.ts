@@ -25,6 +25,14 @@ describe('decide: the one answer / clarify / fallback rule', () => {
     expect(decide({ candidates: [c(0.9, 1), c(0.8, 0.9)], bare: false }, t)).toBe('clarify');
   });
 
+  it('reads the close-second ratios fitted on the KB when given', () => {
+    // Confidence 0.85 of the first's: close at the default 0.8, not at a fitted 0.9.
+    expect(decide({ candidates: [c(0.9, 1), c(0.765, 0.9)], bare: false }, t)).toBe('clarify');
+    expect(decide({ candidates: [c(0.9, 1), c(0.765, 0.9)], bare: false, closePRatio: 0.9 }, t)).toBe('answer');
+    // Scores 0.9 of the first's: close at the default 0.85, not at a fitted 0.95.
+    expect(decide({ candidates: [c(0.9, 1), c(0.85, 0.9)], bare: false, closeRatio: 0.95 }, t)).toBe('answer');
+  });
+
   it('answers when the confidences separate two close scores', () => {
     // Scores within 0.85 of each other, but the runner-up's confidence is under 0.8 of the first's.
     expect(decide({ candidates: [c(0.9, 1), c(0.6, 0.9)], bare: false }, t)).toBe('answer');

@@ -71,9 +71,10 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
   }
   yield* fitWeightSteps(engine, heldOut);
   if (enabled(engine, 'calibration')) {
-    engine.model = yield* fitSteps(engine, heldOut);
-    // A question matched without its embedding (a plain synchronous match) is ranked and calibrated lexically.
+    // A question matched without its embedding (a plain synchronous match) is ranked and
+    // calibrated lexically; that model also vouches for answers below the answer floor.
     if (engine.semantic) engine.semantic.lexicalModel = yield* fitSteps(engine, heldOut, false);
+    engine.model = yield* fitSteps(engine, heldOut);
   }
   applyFittedThresholds(engine);
   if (trainable) engine.softmax = yield* trainClassifierSteps(engine.index, confusers, new Set());

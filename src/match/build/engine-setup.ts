@@ -26,7 +26,7 @@ export function newEngine(kb: KnowledgeBase, options: KefuMatcherOptions): Engin
   const settings: Settings = {
     ablate,
     maxCandidates: options.maxCandidates ?? DEFAULTS.maxCandidates,
-    outOfScopeShare: options.outOfScopeShare ?? DEFAULTS.outOfScopeShare,
+    outOfScopeShare: options.outOfScopeShare,
     segmenterName: segmenter.name,
     asciiPinyin: isMostlyChinese(kb),
     explicitThresholds,

@@ -3,19 +3,25 @@
  * copies of its questions, and questions whose FAQ is left out (see calibrate.ts).
  */
 import { charPinyin } from '../../text/pinyin.js';
-import { DEFAULT_MODEL, fitCalibrationSteps, type CalibrationModel, type Signals } from '../calibrate.js';
+import { DEFAULT_MODEL, fitCalibrationSteps, fittedThresholds, type CalibrationModel, type Signals } from '../calibrate.js';
 import type { Engine } from '../engine.js';
 import type { FeatureSpace } from '../index/features.js';
-import { DEFAULT_THRESHOLDS, TUNING, type KefuThresholds } from '../options.js';
+import { DEFAULTS, TUNING } from '../options.js';
 import { rank } from '../pipeline/rank.js';
 import { DEFAULT_SEMANTIC_MODEL, embedSteps, vectorOf } from './semantic-fit.js';
 import type { Steps } from '../steps.js';
+import { belowAnswerFloor } from '../scorers/calibration.js';
 import type { Candidate, Exclude } from '../types.js';
 
 export interface CalibrationSample {
   xs: Signals[];
   ys: number[];
   weights: number[];
+  /** Each sample's runner-up signals and its score's share of the first's (close-second rule). */
+  second?: (Signals | undefined)[];
+  scoreRatio?: number[];
+  /** Samples never answered whatever their confidence (below the semantic answer floor); only with the semantic signal. */
+  blocked?: boolean[];
   /** Samples before this index are in scope; the rest stand for uncovered questions. */
   inScope: number;
   positive: number;
@@ -81,19 +87,25 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
   const score = (text: string, exclude: Exclude = {}) => rank(engine, engine.extractor.analyze(text), exclude, vectorOf(memo, text)).scored;
   const xs: Signals[] = [];
   const ys: number[] = [];
+  const blocked: boolean[] = [];
+  const second: (Signals | undefined)[] = [];
+  const scoreRatio: number[] = [];
   let positive = 0;
   let negative = 0;
-  const push = (c: Candidate | undefined, right: boolean) => {
+  const push = ([c, c2]: Candidate[], right: boolean) => {
     // questions the model cannot read (pinyin) are calibrated by the lexical model, fitted apart
     if (!c || (memo && c.more?.semantic === undefined)) return;
     xs.push(c.signals!);
     ys.push(right ? 1 : 0);
+    blocked.push(memo !== undefined && belowAnswerFloor(engine, c));
+    second.push(c2?.signals);
+    scoreRatio.push(c2 && c.score > 0 ? c2.score / c.score : 0);
     if (right) positive++;
     else negative++;
   };
   for (const s of heldOut) {
-    const [c] = score(sentences[s].text, { sentence: s });
-    push(c, c?.entry === sentences[s].entry);
+    const ranked = score(sentences[s].text, { sentence: s });
+    push(ranked, ranked[0]?.entry === sentences[s].entry);
     yield;
   }
   const heldOutCount = xs.length;
@@ -102,8 +114,8 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
   const homophones = homophoneTable(engine.features);
   if (memo) yield* embedSteps(engine, Array.from({ length: Math.ceil(sentences.length / noisyStride) }, (_, k) => perturb(sentences[k * noisyStride].text, k * noisyStride, homophones)));
   for (let s = 0; s < sentences.length; s += noisyStride) {
-    const [c] = score(perturb(sentences[s].text, s, homophones));
-    push(c, c?.entry === sentences[s].entry);
+    const ranked = score(perturb(sentences[s].text, s, homophones));
+    push(ranked, ranked[0]?.entry === sentences[s].entry);
     yield;
   }
   const inScope = xs.length;
@@ -111,15 +123,16 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
   // Questions the KB does not cover: hold out the whole FAQ, every candidate is wrong.
   const negStride = Math.max(1, Math.floor(sentences.length / TUNING.leftOutMax));
   for (let s = 0; s < sentences.length; s += negStride) {
-    push(score(sentences[s].text, { entry: sentences[s].entry })[0], false);
+    push(score(sentences[s].text, { entry: sentences[s].entry }), false);
     yield;
   }
   const inScopeMass = heldOutCount + noisyWeight * (inScope - heldOutCount);
   const outOfScope = xs.length - inScope;
-  const share = engine.settings.outOfScopeShare;
+  // The semantic answer floor declines far-off questions first (options.ts, semanticOutOfScopeShare).
+  const share = engine.settings.outOfScopeShare ?? (memo ? DEFAULTS.semanticOutOfScopeShare : DEFAULTS.outOfScopeShare);
   const w = outOfScope > 0 ? (share / (1 - share)) * (inScopeMass / outOfScope) : 1;
   const weights = xs.map((_, i) => (i < heldOutCount ? 1 : i < inScope ? noisyWeight : w));
-  return { xs, ys, weights, inScope, positive, negative };
+  return { xs, ys, weights, ...(memo ? { blocked, second, scoreRatio } : {}), inScope, positive, negative };
 }
 
 /**
@@ -128,8 +141,5 @@ export function* calibrationSteps(engine: Engine, heldOut: number[], semantic = 
  * does not cover them); clarify from TUNING.clarifyShareOfAnswer of it.
  */
 export function applyFittedThresholds(engine: Engine): void {
-  const t = engine.thresholds as KefuThresholds;
-  const explicit = engine.settings.explicitThresholds;
-  if (explicit.answer === undefined && engine.model.answerThreshold !== undefined) t.answer = engine.model.answerThreshold;
-  if (explicit.clarify === undefined) t.clarify = Math.min(DEFAULT_THRESHOLDS.clarify, Math.round(t.answer * (TUNING.clarifyShareOfAnswer * 100)) / 100);
+  Object.assign(engine.thresholds, fittedThresholds(engine.model, engine.settings.explicitThresholds, engine.thresholds));
 }

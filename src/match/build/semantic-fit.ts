@@ -24,6 +24,14 @@ const DEFAULT_WEIGHT = 0.6;
 /** Share of the KB's own paraphrases allowed below the off-topic floor. */
 const FLOOR_PERCENTILE = 0.02;
 
+/** Share of the held-out paraphrases ranked right that may fall below the answer floor. */
+const ANSWER_FLOOR_PERCENTILE = 0.05;
+
+function percentile(xs: readonly number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * q)] ?? 0;
+}
+
 /** Calibration model for such KBs: the lexical default, the cosine weighted as pooled fits give it. */
 export const DEFAULT_SEMANTIC_MODEL: CalibrationModel = DEFAULT_MODEL;
 
@@ -67,27 +75,34 @@ export function* fitWeightSteps(engine: Engine, heldOut: readonly number[]): Ste
   const analyses = heldOut.map((s) => engine.extractor.analyze(sentences[s]!.text));
   let best = -1;
   let bestWeight = DEFAULT_WEIGHT;
+  let bestRight: boolean[] = [];
   for (const w of WEIGHTS) {
     state.weight = w;
-    let right = 0;
+    const rightAt = heldOut.map(() => false);
     for (let k = 0; k < heldOut.length; k++) {
       const s = heldOut[k]!;
       const top = rank(engine, analyses[k]!, { sentence: s }, vectorOf(state.memo, sentences[s]!.text)).scored[0];
-      if (top?.entry === sentences[s]!.entry) right++;
+      rightAt[k] = top?.entry === sentences[s]!.entry;
       if ((k & 63) === 63) yield;
     }
+    const right = rightAt.filter(Boolean).length;
     if (right > best) {
       best = right;
       bestWeight = w;
+      bestRight = rightAt;
     }
   }
   state.weight = bestWeight;
   // The off-topic floor: a low percentile of how close the KB's own held-out paraphrases are
   // to their FAQ (without themselves); a question farther from every FAQ is like none of them.
-  const own = heldOut
-    .map((s) => state.index.scoreWithout(state.memo.get(sentences[s]!.text)!, sentences[s]!.entry, state.memo.get(sentences[s]!.text)))
-    .sort((a, b) => a - b);
-  state.floor = own[Math.floor(own.length * FLOOR_PERCENTILE)] ?? 0;
+  const own = heldOut.map((s) => state.index.scoreWithout(state.memo.get(sentences[s]!.text)!, sentences[s]!.entry, state.memo.get(sentences[s]!.text)));
+  state.floor = percentile(own, FLOOR_PERCENTILE);
+  // The answer floor: as close to its FAQ as nearly all of the KB's held-out paraphrases that
+  // the engine ranks right. A question farther from its first FAQ than that is no paraphrase
+  // of it: the KB's own leave-one-FAQ-out questions cannot show this (they sit among near-
+  // duplicate FAQs), so it is a gate of its own rather than a calibration signal.
+  const ownRight = own.filter((_, k) => bestRight[k]);
+  state.answerFloor = ownRight.length >= TUNING.minPositives ? percentile(ownRight, ANSWER_FLOOR_PERCENTILE) : undefined;
 }
 
 /**

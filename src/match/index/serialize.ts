@@ -1,7 +1,7 @@
 /** Saving an engine as JSON and restoring it (`kefu build`, `matcher.toJSON()`). */
 import { KefuError } from '../../errors.js';
 import type { KnowledgeBase } from '../../kb/schema.js';
-import type { CalibrationModel } from '../calibrate.js';
+import { fittedThresholds, type CalibrationModel } from '../calibrate.js';
 import { SoftmaxClassifier, type SoftmaxClassifierData } from '../classifier.js';
 import type { Engine } from '../engine.js';
 import { definedOnly, newEngine } from '../build/engine-setup.js';
@@ -40,7 +40,7 @@ export interface SerializedIndex {
   model: CalibrationModel;
   classifier?: SoftmaxClassifierData;
   /** FAQ vectors (int8), the cosine's fitted ranking weight and the lexical-only calibration. */
-  semantic?: SemanticIndexData & { weight: number; floor?: number; lexicalModel?: CalibrationModel };
+  semantic?: SemanticIndexData & { weight: number; floor?: number; answerFloor?: number; lexicalModel?: CalibrationModel };
 }
 
 export function isSerializedIndex(x: unknown): x is SerializedIndex {
@@ -53,7 +53,10 @@ export function engineFromJSON(data: unknown, options: Omit<KefuMatcherOptions, 
   if (d.version !== INDEX_VERSION) throw new KefuError('bad-index', `kefu: index version ${String(d.version)} is not supported by this kefu (it reads version ${INDEX_VERSION}); rebuild it with \`kefu build\``);
   const engine = newEngine(d.kb, { ...options, ablate: d.ablate, thresholds: { ...d.thresholds, ...definedOnly(options.thresholds ?? {}) } });
   // A rebuild fits again what the original build fitted (an index without the field keeps all its thresholds).
-  if (d.explicitThresholds) engine.settings.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
+  if (d.explicitThresholds) {
+    engine.settings.buildOptions.thresholds = { ...d.explicitThresholds, ...definedOnly(options.thresholds ?? {}) };
+    engine.settings.explicitThresholds = { ...engine.settings.buildOptions.thresholds };
+  }
   const fs = engine.features;
   d.features.forEach((k, i) => {
     fs.ids.set(k, i);
@@ -88,7 +91,7 @@ export function engineToJSON(engine: Engine): SerializedIndex {
     sentences: index.sentences.map((s) => [s.entry, s.text, Array.from(s.feats), Array.from(s.weights)]),
     model: engine.model,
     classifier: engine.softmax?.toJSON(),
-    semantic: engine.semantic && { ...engine.semantic.index.toJSON(), weight: engine.semantic.weight, floor: engine.semantic.floor, lexicalModel: engine.semantic.lexicalModel },
+    semantic: engine.semantic && { ...engine.semantic.index.toJSON(), weight: engine.semantic.weight, floor: engine.semantic.floor, answerFloor: engine.semantic.answerFloor, lexicalModel: engine.semantic.lexicalModel },
   };
 }
 
@@ -101,10 +104,10 @@ function restoreSemantic(engine: Engine, d: SerializedIndex, embedder: Embedder 
   if (!embedder || embedder.name !== d.semantic.model || engine.settings.ablate.has('semantic')) {
     if (d.semantic.lexicalModel) {
       engine.model = d.semantic.lexicalModel;
-      const t = engine.thresholds;
-      if (engine.settings.explicitThresholds.answer === undefined && engine.model.answerThreshold !== undefined) t.answer = engine.model.answerThreshold;
+      // as the original holds questions matched without their embedding (scorers/calibration.ts thresholdsFor)
+      Object.assign(engine.thresholds, fittedThresholds(engine.model, engine.settings.explicitThresholds, engine.thresholds));
     }
     return;
   }
-  engine.semantic = { index: SemanticIndex.fromJSON(d.semantic), embedder, memo: memoFor(embedder), weight: d.semantic.weight, floor: d.semantic.floor, lexicalModel: d.semantic.lexicalModel };
+  engine.semantic = { index: SemanticIndex.fromJSON(d.semantic), embedder, memo: memoFor(embedder), weight: d.semantic.weight, floor: d.semantic.floor, answerFloor: d.semantic.answerFloor, lexicalModel: d.semantic.lexicalModel };
 }

@@ -2,7 +2,9 @@
  * One calibrated confidence per candidate: the logistic model (calibrate.ts) over the
  * candidate's signals. Ablating it keeps the default model instead of fitting one (build/).
  */
-import { predict, type CalibrationModel, type Signals } from '../calibrate.js';
+import { fittedThresholds, predict, type CalibrationModel, type Signals } from '../calibrate.js';
+import type { KefuThresholds } from '../options.js';
+import type { Engine } from '../engine.js';
 import type { Candidate } from '../types.js';
 import type { Scorer } from './scorer.js';
 
@@ -29,20 +31,54 @@ export function calibrate(model: CalibrationModel, scored: Candidate[], coverage
   for (let i = 1; i < scored.length; i++) scored[i].p = Math.min(scored[i].p!, scored[i - 1].p!);
 }
 
+/** The model that calibrates a ranked list: without the semantic signal (no embedding, or a question in pinyin) the lexical one, fitted beside it. */
+export function modelFor(engine: Engine, scored: readonly Candidate[]): CalibrationModel {
+  return engine.semantic && scored[0]?.more?.semantic === undefined ? (engine.semantic.lexicalModel ?? engine.model) : engine.model;
+}
+
+/**
+ * Whether a candidate may not be answered: farther in meaning from its FAQ than the KB's
+ * answer floor (scorers/semantic.ts), unless the lexical model alone finds it more likely
+ * right than wrong (the model reads no typo: 腿货怎么申请 is far from 退货 in meaning, near
+ * in pinyin; 茅台的股价 near 价格保护 in words, at 0.35, is not vouched for).
+ */
+/**
+ * The thresholds in force for a ranked list: a question matched lexically (no embedding) is
+ * held to the lexical model's fitted threshold, not to the one fitted with the semantic signal.
+ */
+export function thresholdsFor(engine: Engine, scored: readonly Candidate[]): KefuThresholds {
+  const model = modelFor(engine, scored);
+  return model === engine.model ? engine.thresholds : fittedThresholds(model, engine.settings.explicitThresholds, engine.thresholds);
+}
+
+/** The lexical confidence that vouches for an answer below the answer floor: more likely right than wrong. */
+const VOUCH = 0.5;
+
+export function belowAnswerFloor(engine: Engine, c: Candidate | undefined): boolean {
+  const state = engine.semantic;
+  const at = state?.answerFloor;
+  const cos = c?.more?.semantic;
+  if (at === undefined || cos === undefined || cos >= at) return false;
+  const lexical = state!.lexicalModel;
+  return !lexical || !c!.signals || predict(lexical, c!.signals) < Math.max(VOUCH, lexical.answerThreshold ?? 0);
+}
+
 export const calibrationScorer: Scorer<'calibration'> = {
   name: 'calibration',
   stage: 'confidence',
   always: true,
   score(input, scored) {
     const { engine, query } = input;
-    // Without the semantic signal (no embedding, or a question in pinyin) the lexical model, fitted beside it.
-    const lexical = engine.semantic && scored[0]?.more?.semantic === undefined;
-    const model = lexical ? (engine.semantic!.lexicalModel ?? engine.model) : engine.model;
-    calibrate(model, scored, query.coverage, query.analysis.compact.length);
+    const lexical = engine.semantic !== undefined && scored[0]?.more?.semantic === undefined;
+    calibrate(modelFor(engine, scored), scored, query.coverage, query.analysis.compact.length);
     // Off-topic by meaning (今年高考是几号 against a shop's KB): fall back, whatever words it shares.
     const floor = engine.semantic?.floor ?? 0;
     if (!lexical && floor > 0 && Math.max(...scored.map((c) => c.more?.semantic ?? 0)) < floor) {
       for (const c of scored) c.p = Math.min(c.p!, engine.thresholds.clarify * 0.9);
+    } else if (!lexical && belowAnswerFloor(engine, scored[0])) {
+      // Not close enough to its FAQ to be a paraphrase of it: offered ("did you mean"), not answered.
+      const answerAt = Math.min(engine.thresholds.answer, engine.kb.faqs[scored[0]!.entry]!.threshold ?? 1);
+      for (const c of scored) c.p = Math.min(c.p!, answerAt * 0.99);
     }
   },
 };

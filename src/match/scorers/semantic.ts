@@ -11,6 +11,8 @@
  * lexical model fitted beside the semantic one.
  */
 import type { Embedder } from '../../embed/embedder.js';
+import type { Engine } from '../engine.js';
+import { rank } from '../pipeline/rank.js';
 import type { CalibrationModel } from '../calibrate.js';
 import type { SemanticIndex } from '../semantic.js';
 import type { Candidate } from '../types.js';
@@ -26,6 +28,11 @@ export interface SemanticState {
   weight: number;
   /** Below this cosine to every FAQ a question is off-topic: never answered nor offered (fitted; 0 = off). */
   floor?: number;
+  /**
+   * Below this cosine to its first FAQ a question is not answered, only offered (fitted: a
+   * low percentile of the KB's held-out paraphrases ranked right; undefined = no gate).
+   */
+  answerFloor?: number;
   /** Calibration of questions matched without their embedding (fitted beside the semantic one). */
   lexicalModel?: CalibrationModel;
   /** Hot-updated questions still being embedded (answered lexically until then). */
@@ -50,6 +57,7 @@ export const semanticScorer: Scorer<'semantic'> = {
   async prepare(text, engine) {
     const embedder = engine.semantic?.embedder;
     if (!embedder || !text.trim()) return undefined;
+    if (lexicallyCertain(text, engine)) return undefined;
     const [vector] = await embedder.embed([text]);
     // Questions added by a hot update are embedded in the background: a question asked after
     // the update is scored once their vectors are in (a new FAQ without them ranks as off-topic).
@@ -77,6 +85,20 @@ export const semanticScorer: Scorer<'semantic'> = {
     return candidates;
   },
 };
+
+/**
+ * The cascade: a question the lexical stage alone answers with this calibrated confidence is
+ * not embedded (the encoder is ~95% of a question's cost). Measured with the sample KB's
+ * fitted models: en-clinc-dev skips 42% of its questions, top-1 0.772 → 0.771, decision
+ * 0.732 unchanged; zh-bq-dev skips 0.3%, nothing changes (at 0.8: 59% / 1.8% skipped, clinc
+ * top-1 −0.002).
+ */
+export const CASCADE_CONFIDENCE = 0.9;
+
+function lexicallyCertain(text: string, engine: Engine): boolean {
+  const first = rank(engine, engine.extractor.analyze(text)).scored[0];
+  return (first?.p ?? 0) >= CASCADE_CONFIDENCE;
+}
 
 /**
  * Whether the model can read the question: Chinese typed as pinyin (tuihuo, 我要 tuihuo) is

@@ -60,7 +60,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
   /** The latest copy of each session this process read or wrote: what an outage continues from, and what `set` compares with. */
   private readonly local: MemorySessionStore;
   private readonly pending = new Map<string, Pending>();
-  /** Locks that may be left in Redis (a reply lost with the connection), released when it is back. */
+  /** Locks that may be left in Redis (a reply lost with the connection): token → lock key, released when it is back. */
   private readonly staleLocks = new Map<string, string>();
   private readonly held = new Map<string, Held>();
   /** Appended to turn ids minted without the lock. */
@@ -160,12 +160,14 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
     const token = randomUUID();
     const deadline = Date.now() + this.lockWaitMs;
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      // Not connected: the command is refused without being sent, so it cannot leave a lock behind.
+      const sent = this.client.status === 'ready';
       try {
         const got = await this.client.kefuSessionLockAndRead(key, this.hashKey(id), this.listKey(id), token, LOCK_TTL_MS);
         if (got[0] === 1) return { token, unlocked: false, read: sessionFrom([got[1], got[2]]) ?? null };
       } catch (err) {
         // Redis is down (other processes cannot lock either), or the reply was lost: the lock may be set.
-        this.staleLocks.set(key, token);
+        if (sent) this.staleLocks.set(token, key);
         this.emit('degraded', { op: 'session-lock', error: errorMessage(err), queued: false });
         return { token: null, unlocked: true };
       }
@@ -180,14 +182,14 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
 
   private async unlock(id: string, h: Held): Promise<void> {
     if (!h.token) return;
-    if (h.write) {
+    if (h.write && this.pending.has(id)) {
       await this.save(id, h.token);
       return;
     }
     try {
       await this.redis.client.kefuReleaseLock(this.lockKey(id), h.token);
     } catch (err) {
-      this.staleLocks.set(this.lockKey(id), h.token);
+      this.staleLocks.set(h.token, this.lockKey(id));
       this.emit('degraded', { op: 'session-unlock', error: errorMessage(err), queued: false });
     }
   }
@@ -228,7 +230,7 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
         ...sent.slice(-MAX_LOG).map((t) => JSON.stringify(t)),
       );
     } catch (err) {
-      if (token) this.staleLocks.set(this.lockKey(id), token);
+      if (token) this.staleLocks.set(token, this.lockKey(id));
       this.emit('degraded', { op: 'session-set', error: errorMessage(err), queued: true });
       return false;
     }
@@ -245,15 +247,17 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
     this.flushing = true;
     let flushed = 0;
     try {
-      for (const [key, token] of [...this.staleLocks]) {
+      for (const [token, key] of [...this.staleLocks]) {
         await this.redis.client.kefuReleaseLock(key, token);
-        if (this.staleLocks.get(key) === token) this.staleLocks.delete(key);
+        this.staleLocks.delete(token);
       }
       for (const id of [...this.pending.keys()]) {
+        // A session in the middle of a message is written by its unlock.
+        if (this.held.get(id)?.token) continue;
         if (!(await this.save(id, null))) return flushed;
         flushed++;
       }
-      this.emit('recovered', { flushed });
+      if (flushed > 0) this.emit('recovered', { flushed });
     } catch (err) {
       this.emit('degraded', { op: 'session-flush', error: errorMessage(err), queued: this.pending.size > 0 });
     } finally {

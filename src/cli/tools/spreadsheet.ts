@@ -532,6 +532,8 @@ function displayWidth(s: string): number {
 export interface ImportToKbFilesOptions {
   /** Replace files that already exist. Default false: throw instead. */
   overwrite?: boolean;
+  /** Text of a KB settings file (synonyms, vocabulary, tasks…) to write as `_settings.yaml` beside the FAQs. */
+  settings?: string;
 }
 
 const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar', 'answer', 'keywords', 'required', 'patterns', 'handoff', 'priority', 'threshold', 'tags'];
@@ -542,17 +544,10 @@ const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar'
  * exists already, unless `{ overwrite: true }`; nothing is written then.
  */
 export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string, options: ImportToKbFilesOptions = {}): Promise<string[]> {
-  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
-  for (const faq of faqs) {
-    const name = `${fileNameFor(faq.category)}.yaml`;
-    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name, faqs: [] }));
-    g.faqs.push(faq);
-  }
-  const targets = [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
+  const targets = importTargets(faqs, outDir);
+  const settings = options.settings === undefined ? undefined : path.join(outDir, '_settings.yaml');
   if (!options.overwrite) {
-    for (const t of targets) {
+    for (const t of [...targets, ...(settings ? [{ file: settings }] : [])]) {
       if (await exists(t.file)) {
         throw new KefuError('file-exists', `kefu: "${t.file}" already exists; pass { overwrite: true } to replace it, or import into an empty folder`);
       }
@@ -569,7 +564,24 @@ export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string,
     await writeFile(t.file, text, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
     written.push(t.file);
   }
+  if (settings) {
+    await writeFile(settings, options.settings!, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
+    written.push(settings);
+  }
   return written;
+}
+
+/** The files `importToKbFiles` writes: one per category (`faqs.yaml` for FAQs without one), with their FAQs. */
+export function importTargets(faqs: readonly FaqInput[], outDir: string): { file: string; faqs: FaqInput[] }[] {
+  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
+  for (const faq of faqs) {
+    const name = `${fileNameFor(faq.category)}.yaml`;
+    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { name, faqs: [] }));
+    g.faqs.push(faq);
+  }
+  return [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
 }
 
 function orderedFaq(faq: FaqInput): Record<string, unknown> {

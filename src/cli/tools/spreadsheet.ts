@@ -23,7 +23,7 @@ import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.
 import { closest } from '../../did-you-mean.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
 import { decodeImportText } from '../../node/text-encoding.js';
-import { DEFAULT_SPREADSHEET_LIMITS, mb, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
+import { DEFAULT_SPREADSHEET_LIMITS, mb, zipInflatesPast, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
 
 type ExcelJsModule = typeof import('exceljs');
 type CellValue = import('exceljs').CellValue;
@@ -113,6 +113,12 @@ export async function readSpreadsheet(file: string, options: { encoding?: string
     const zip = await zipUncompressedSize(file).catch(() => undefined);
     if (zip && zip.total > limits.maxUncompressedBytes) {
       problem('file-too-large', `the workbook unpacks to ${mb(zip.total)} (${zip.largest.name}: ${mb(zip.largest.size)}), more than the ${mb(limits.maxUncompressedBytes)} import limit; refused without unpacking it`);
+      return { faqs: [], problems };
+    }
+    // The sizes a zip declares may lie: count what it really inflates to (into nothing) first.
+    const past = await zipInflatesPast(file, limits.maxUncompressedBytes).catch(() => undefined);
+    if (past) {
+      problem('file-too-large', `the workbook unpacks to more than the ${mb(limits.maxUncompressedBytes)} import limit (${past.name}), although it declares ${past.declared < 2 ** 20 ? `${Math.ceil(past.declared / 1024)} KB` : mb(past.declared)}: a damaged or hostile file; refused`);
       return { faqs: [], problems };
     }
   }

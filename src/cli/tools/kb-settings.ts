@@ -7,8 +7,7 @@
  * in the folder), so a spreadsheet whose patterns name synonym groups nobody brought along
  * is refused with the reason instead of producing a KB that does not load. Node only.
  */
-import { constants as fsConstants } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document } from 'yaml';
 import type { KefuProblem } from '../../errors.js';
@@ -17,6 +16,7 @@ import { parseKbFile, validateKbObject, type ParsedKbFile } from '../../kb/parse
 import type { FaqInput, KbFileInput, KnowledgeBase } from '../../kb/schema.js';
 import { listKbFiles } from '../../node/load-kb.js';
 import { decodeUtf8File } from '../../node/text-encoding.js';
+import { exists } from './spreadsheet.js';
 
 /** Where the settings of `sheet` are written and looked for: `faqs.xlsx` → `faqs.settings.yaml`. */
 export function settingsFileFor(sheet: string): string {
@@ -104,14 +104,5 @@ async function readText(file: string): Promise<string | Error> {
     return 'text' in decoded ? decoded.text : new Error(decoded.error);
   } catch (err) {
     return err as Error;
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file, fsConstants.F_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

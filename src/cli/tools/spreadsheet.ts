@@ -619,7 +619,8 @@ function fnv(s: string): string {
   return h.toString(36);
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file or folder is there. */
+export async function exists(file: string): Promise<boolean> {
   try {
     await access(file, fsConstants.F_OK);
     return true;

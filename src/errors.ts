@@ -67,7 +67,6 @@ export const KEFU_ERRORS = {
   'undeclared-variable': 'an answer or session variable that is not declared',
   'unknown-session': 'no session with that id (expired or never started)',
   'unknown-turn': 'no bot reply with that id in the session',
-  'session-busy': 'a session stayed locked by another process',
   'not-with-human': 'an agent reply to a session no human holds',
   'bad-feedback': "feedback other than 'up' or 'down'",
   'unknown-item': 'no learning item with that id',

@@ -633,7 +633,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   }
 
   private addTurn(s: KefuSession, t: Omit<KefuTurn, 'id' | 'at'>): KefuTurn {
-    const turn: KefuTurn = { id: `t${s.nextTurn++}`, at: this.opt.now(), ...t };
+    const turn: KefuTurn = { id: `t${s.nextTurn++}${s.turnTag ?? ''}`, at: this.opt.now(), ...t };
     if (this.opt.redactTranscripts && t.role !== 'bot') turn.text = redact(t.text).text;
     s.turns.push(turn);
     if (s.turns.length > 200) s.turns.splice(0, s.turns.length - 200);

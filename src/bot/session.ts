@@ -53,6 +53,12 @@ export interface KefuSession {
   /** The task in progress (src/task/): it expires with the session. */
   task?: KefuTaskState;
   nextTurn: number;
+  /**
+   * Set by a shared store while it serves the session without its cross-process lock (Redis
+   * down): appended to the ids of new turns, so two processes that both went on from their
+   * own copy never hand out the same turn id. Not stored.
+   */
+  turnTag?: string;
 }
 
 /** Where sessions live. Implementations must return copies they own (the bot mutates what it gets, then calls `set`). */

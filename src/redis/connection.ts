@@ -13,7 +13,7 @@ import type { KefuKbChange } from '../learn/kb-change.js';
 import type { KefuMatcher } from '../match/matcher.js';
 import { KbSync, type KbSyncOptions } from './kb-sync.js';
 import { RedisLearningStore } from './learning-store.js';
-import { LOCK_AND_GET, RELEASE_LOCK, RECORD_CAPTURE, SAVE_AND_UNLOCK, SET_SESSION_IF_NEWER, SET_STATUS } from './lua.js';
+import { RELEASE_LOCK, RECORD_CAPTURE, SET_STATUS } from './lua.js';
 import { RedisSessionStore, type RedisSessionStoreOptions } from './session-store.js';
 
 export interface KefuRedisOptions {
@@ -41,10 +41,7 @@ export interface KefuRedisEvents extends KefuStoreEvents {
 export type ScriptedRedis = Redis & {
   kefuRecordCapture(key: string, id: string, capture: string): Promise<[string, number]>;
   kefuSetStatus(key: string, id: string, status: string, approvedAs: string): Promise<string | null>;
-  kefuSetSessionIfNewer(key: string, humanKey: string, id: string, json: string, ttl: number, updatedAt: number, human: string): Promise<number>;
   kefuReleaseLock(key: string, token: string): Promise<number>;
-  kefuLockAndGet(lockKey: string, sessionKey: string, token: string, ttl: number): Promise<[0] | [1, string | null]>;
-  kefuSaveAndUnlock(sessionKey: string, humanKey: string, lockKey: string, id: string, json: string, ttl: number, human: string, token: string): Promise<number>;
 };
 
 /** `redis://user:secret@host` → `redis://user:***@host`, for messages. */
@@ -106,10 +103,7 @@ export class KefuRedis extends EventEmitter<KefuRedisEvents> {
     this.prefix = prefix;
     this.client.defineCommand('kefuRecordCapture', { numberOfKeys: 1, lua: RECORD_CAPTURE });
     this.client.defineCommand('kefuSetStatus', { numberOfKeys: 1, lua: SET_STATUS });
-    this.client.defineCommand('kefuSetSessionIfNewer', { numberOfKeys: 2, lua: SET_SESSION_IF_NEWER });
     this.client.defineCommand('kefuReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
-    this.client.defineCommand('kefuLockAndGet', { numberOfKeys: 2, lua: LOCK_AND_GET });
-    this.client.defineCommand('kefuSaveAndUnlock', { numberOfKeys: 3, lua: SAVE_AND_UNLOCK });
     // ioredis emits 'error' on every failed reconnect; the stores report outages as events.
     this.client.on('error', () => undefined);
   }

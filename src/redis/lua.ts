@@ -73,48 +73,8 @@ redis.call('HSET', KEYS[1], ARGV[1], out)
 return out
 `;
 
-/**
- * Store a session unless Redis holds a newer one (used when writes queued during an outage
- * are flushed: another process may have moved the conversation on meanwhile).
- * KEYS[1] = session key, KEYS[2] = with-human set; ARGV = id, JSON, ttl ms, updatedAt, 1 if with a human.
- */
-export const SET_SESSION_IF_NEWER = `
-local raw = redis.call('GET', KEYS[1])
-if raw then
-  local cur = cjson.decode(raw)
-  if cur.updatedAt and cur.updatedAt > tonumber(ARGV[4]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-if ARGV[5] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
-return 1
-`;
-
 /** Release a lock only if we still hold it. KEYS[1] = lock key; ARGV[1] = our token. */
 export const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
-
-/**
- * Take a session's lock and read the session in one round trip.
- * KEYS[1] = lock, KEYS[2] = session; ARGV = token, lock ttl ms. Returns {0} when locked by
- * someone else, else {1, session JSON or false}.
- */
-export const LOCK_AND_GET = `
-if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
-  return { 1, redis.call('GET', KEYS[2]) }
-end
-return { 0 }
-`;
-
-/**
- * Store a session and release its lock in one round trip (the write happens whether or not
- * the lock is still ours: it expired only if this process stalled for longer than its TTL).
- * KEYS[1] = session, KEYS[2] = with-human set, KEYS[3] = lock; ARGV = id, JSON, ttl ms, 1 if with a human, token.
- */
-export const SAVE_AND_UNLOCK = `
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
-if redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
-return 1
 `;

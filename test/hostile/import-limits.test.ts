@@ -22,7 +22,7 @@ function importInChild(file: string): { code: number | null; stderr: string; ms:
 }
 
 /** A zip holding one part of `mb` MB of one repeated byte: ~400 KB on disk for 400 MB inside. */
-async function zipBomb(file: string, name: string, mb: number): Promise<void> {
+async function zipBomb(file: string, name: string, mb: number, declare?: number): Promise<void> {
   const chunk = Buffer.alloc(2 ** 20, 0x61);
   let crc = 0;
   for (let i = 0; i < mb; i++) crc = crc32(chunk, crc);
@@ -40,7 +40,7 @@ async function zipBomb(file: string, name: string, mb: number): Promise<void> {
     pump();
   });
   const data = Buffer.concat(parts);
-  const size = mb * 2 ** 20;
+  const size = declare ?? mb * 2 ** 20;
   const nameBuf = Buffer.from(name);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0), local.writeUInt16LE(20, 4), local.writeUInt16LE(8, 8), local.writeUInt32LE(crc, 14), local.writeUInt32LE(data.length, 18), local.writeUInt32LE(size, 22), local.writeUInt16LE(nameBuf.length, 26);
@@ -61,6 +61,18 @@ describe('spreadsheet bombs', () => {
     console.log(`xlsx bomb: refused in ${r.ms} ms, peak RSS ${r.maxRssMb} MB`);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bomb\.xlsx: the workbook unpacks to 400\.0 MB \(xl\/worksheets\/sheet1\.xml: 400\.0 MB\).*refused without unpacking/);
+    expect(r.stderr).toMatch(/nothing written/);
+    expect(r.maxRssMb).toBeLessThan(300);
+  }, 120_000);
+
+  it('refuses an xlsx whose directory lies (declares 2 KB, holds 400 MB) by counting what it inflates to, into nothing', async () => {
+    const dir = tempKb({});
+    const file = path.join(dir, 'liar.xlsx');
+    await zipBomb(file, 'xl/worksheets/sheet1.xml', 400, 2048);
+    const r = importInChild(file);
+    console.log(`lying xlsx bomb: refused in ${r.ms} ms, peak RSS ${r.maxRssMb} MB`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/liar\.xlsx: the workbook unpacks to more than the 64\.0 MB import limit \(xl\/worksheets\/sheet1\.xml\), although it declares 2 KB: a damaged or hostile file; refused/);
     expect(r.stderr).toMatch(/nothing written/);
     expect(r.maxRssMb).toBeLessThan(300);
   }, 120_000);

@@ -12,10 +12,45 @@ const learner = new KefuLearner(bot.matcher, { store: redis.learningStore() });
 redis.syncKnowledgeBase(bot.matcher, { since });
 
 const events = [];
-for (const name of ['store-degraded', 'store-recovered', 'handoff']) bot.on(name, (e) => events.push({ name, sessionId: e.sessionId, op: e.op, store: e.store }));
+for (const name of ['store-degraded', 'store-recovered', 'handoff']) bot.on(name, (e) => events.push({ name, sessionId: e.sessionId, op: e.op, store: e.store, error: e.error, at: Date.now() }));
 redis.on('kb-change', (e) => events.push({ name: 'kb-change', added: e.added }));
 
+// Traffic for the chaos test: `count` asks to random sessions at `perSecond` (paced from the start,
+// so an outage does not change the schedule), `parallel` at a time; every ask is recorded.
+const QUESTIONS = ['怎么退货', '运费谁出', '什么时候发货', '可以开发票吗', '衣服尺码怎么选', '能改地址吗', '支持花呗吗', '今天天气怎么样呀'];
+let load;
+let loadDone = 0;
+async function runLoad(who, sessions, count, parallel, perSecond) {
+  const t0 = Date.now();
+  const records = [];
+  let next = 0;
+  const loop = async () => {
+    for (let k = next++; k < count; k = next++) {
+      const due = t0 + (k * 1000) / perSecond;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const sessionId = `chaos-${Math.floor(Math.random() * sessions)}`;
+      const text = `${QUESTIONS[k % QUESTIONS.length]}（${who}第${k}问）`;
+      const start = Date.now();
+      try {
+        const reply = await bot.ask(text, { sessionId });
+        records.push({ sessionId, text, start, ms: Date.now() - start, turnId: reply.turnId, type: reply.type });
+      } catch (err) {
+        records.push({ sessionId, text, start, ms: Date.now() - start, error: `${err.code ?? ''} ${err.message}` });
+      }
+      loadDone++;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, loop));
+  return records;
+}
+
 const ops = {
+  startLoad: (...args) => {
+    load = runLoad(...args);
+    return true;
+  },
+  loadProgress: () => loadDone,
+  loadResults: () => load,
   ask: (text, sessionId) => bot.ask(text, { sessionId }),
   agentReply: (sessionId, text) => bot.agentReply(sessionId, text, `agent-${process.pid}`),
   handback: (sessionId) => bot.handback(sessionId),

@@ -1,4 +1,4 @@
-import { formatProblem } from '../../errors.js';
+import { formatProblem, type KefuProblem } from '../../errors.js';
 import { withActiveTasks } from '../../task/compile.js';
 import { createMatcher } from '../../index.js';
 import { readKnowledgeBase } from '../../node/load-kb.js';
@@ -6,29 +6,34 @@ import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
 import { openIndexCache } from '../index-cache.js';
 import { segmenterChoice } from '../shared.js';
 
-const help = `Usage: kefu validate <kb> [--strict] [--format text|json] [--no-lint]
+const help = `Usage: kefu validate <kb> [--strict] [--format text|json] [--no-lint] [--variables a,b]
 
 Exit 0 when valid (warnings are printed but only fail with --strict), 1 otherwise.
 One line per problem: file:line faq "id" (field): message.
 Errors: schema, unknown fields, duplicate ids, the same question under two ids, empty
-texts, broken patterns. Warnings: undeclared categories, and (unless --no-lint) questions
-of two FAQs that are nearly the same (with their similarity) and FAQs that another shadows.
+texts, broken patterns, answers using a {variable} that neither the KB's \`variables\` nor
+--variables declares (createBot would refuse them; list there the names your app passes
+to createBot({ variables, sessionVariables })). Warnings: undeclared categories, and
+(unless --no-lint) questions of two FAQs that are nearly the same (with their similarity)
+and FAQs that another shadows.
 
 Examples:
   kefu validate knowledge-base
-  kefu validate knowledge-base --strict --format json`;
+  kefu validate knowledge-base --strict --format json
+  kefu validate knowledge-base --variables userName,orderLink`;
 
 export default defineCommand({
   name: 'validate',
   synopsis: 'validate <kb>',
   summary: 'check KB files: schema, duplicate ids and questions, patterns',
   help,
-  options: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' } },
+  options: { ...COMMON, strict: { type: 'boolean' }, format: { type: 'string' }, 'no-lint': { type: 'boolean' }, variables: { type: 'string' } },
   async run(values, positionals) {
     const kb = requireKb(positionals, help);
     const format = values.format ?? 'text';
     if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not "${format}"`);
-    const { kb: data, problems, files } = await readKnowledgeBase(kb);
+    const { kb: data, problems: read, files } = await readKnowledgeBase(kb);
+    const problems = hostVariables(read, values.variables);
     // A valid KB is also matched against itself: near-duplicate questions, shadowed FAQs.
     // That takes a build (and nodejieba), so its result is cached for the same files and kefu.
     // Lexical: near-duplicates are read off the TF-IDF index, and embedding every question
@@ -56,3 +61,17 @@ export default defineCommand({
     return ok ? 0 : 1;
   },
 });
+
+/**
+ * A loaded KB may use {variables} the host declares in createBot, so loading only warns;
+ * validate knows what the host declares only from --variables, and errs on the rest.
+ */
+function hostVariables(problems: KefuProblem[], list: string | undefined): KefuProblem[] {
+  const declared = new Set((list ?? '').split(',').map((v) => v.trim()).filter(Boolean));
+  return problems.flatMap((p) => {
+    if (p.code !== 'undeclared-variable') return [p];
+    const name = /\{(\w+)\}/.exec(p.message)?.[1];
+    if (name && declared.has(name)) return [];
+    return [{ ...p, severity: 'error' as const, message: `${p.message.replace(/; createBot refuses it.*$/, '')}; createBot would refuse it: declare it under \`variables\` in the KB, or pass --variables ${name ?? '<name>'} if your app declares it in createBot` }];
+  });
+}

@@ -23,7 +23,7 @@ import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.
 import { closest } from '../../did-you-mean.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
 import { decodeImportText } from '../../node/text-encoding.js';
-import { DEFAULT_SPREADSHEET_LIMITS, mb, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
+import { DEFAULT_SPREADSHEET_LIMITS, mb, zipInflatesPast, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
 
 type ExcelJsModule = typeof import('exceljs');
 type CellValue = import('exceljs').CellValue;
@@ -113,6 +113,12 @@ export async function readSpreadsheet(file: string, options: { encoding?: string
     const zip = await zipUncompressedSize(file).catch(() => undefined);
     if (zip && zip.total > limits.maxUncompressedBytes) {
       problem('file-too-large', `the workbook unpacks to ${mb(zip.total)} (${zip.largest.name}: ${mb(zip.largest.size)}), more than the ${mb(limits.maxUncompressedBytes)} import limit; refused without unpacking it`);
+      return { faqs: [], problems };
+    }
+    // The sizes a zip declares may lie: count what it really inflates to (into nothing) first.
+    const past = await zipInflatesPast(file, limits.maxUncompressedBytes).catch(() => undefined);
+    if (past) {
+      problem('file-too-large', `the workbook unpacks to more than the ${mb(limits.maxUncompressedBytes)} import limit (${past.name}), although it declares ${past.declared < 2 ** 20 ? `${Math.ceil(past.declared / 1024)} KB` : mb(past.declared)}: a damaged or hostile file; refused`);
       return { faqs: [], problems };
     }
   }
@@ -532,6 +538,8 @@ function displayWidth(s: string): number {
 export interface ImportToKbFilesOptions {
   /** Replace files that already exist. Default false: throw instead. */
   overwrite?: boolean;
+  /** Text of a KB settings file (synonyms, vocabulary, tasks…) to write as `_settings.yaml` beside the FAQs. */
+  settings?: string;
 }
 
 const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar', 'answer', 'keywords', 'required', 'patterns', 'handoff', 'priority', 'threshold', 'tags'];
@@ -542,17 +550,10 @@ const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar'
  * exists already, unless `{ overwrite: true }`; nothing is written then.
  */
 export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string, options: ImportToKbFilesOptions = {}): Promise<string[]> {
-  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
-  for (const faq of faqs) {
-    const name = `${fileNameFor(faq.category)}.yaml`;
-    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name, faqs: [] }));
-    g.faqs.push(faq);
-  }
-  const targets = [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
+  const targets = importTargets(faqs, outDir);
+  const settings = options.settings === undefined ? undefined : path.join(outDir, '_settings.yaml');
   if (!options.overwrite) {
-    for (const t of targets) {
+    for (const t of [...targets, ...(settings ? [{ file: settings }] : [])]) {
       if (await exists(t.file)) {
         throw new KefuError('file-exists', `kefu: "${t.file}" already exists; pass { overwrite: true } to replace it, or import into an empty folder`);
       }
@@ -569,7 +570,24 @@ export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string,
     await writeFile(t.file, text, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
     written.push(t.file);
   }
+  if (settings) {
+    await writeFile(settings, options.settings!, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
+    written.push(settings);
+  }
   return written;
+}
+
+/** The files `importToKbFiles` writes: one per category (`faqs.yaml` for FAQs without one), with their FAQs. */
+export function importTargets(faqs: readonly FaqInput[], outDir: string): { file: string; faqs: FaqInput[] }[] {
+  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
+  for (const faq of faqs) {
+    const name = `${fileNameFor(faq.category)}.yaml`;
+    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { name, faqs: [] }));
+    g.faqs.push(faq);
+  }
+  return [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
 }
 
 function orderedFaq(faq: FaqInput): Record<string, unknown> {
@@ -601,7 +619,8 @@ function fnv(s: string): string {
   return h.toString(36);
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file or folder is there. */
+export async function exists(file: string): Promise<boolean> {
   try {
     await access(file, fsConstants.F_OK);
     return true;

@@ -4,8 +4,8 @@
  *   <script src="/kefu/kefu-widget.js" data-mode="local" defer></script>
  *
  * Modes
- *   local  (default) answers in the browser with vendor/kefu.browser.js + vendor/kb-index.lite.json
- *          next to this file, fetched in parallel on first open or when the page is idle
+ *   local  (default) answers in the browser with vendor/kefu.widget.js + vendor/kb-index.lite.json
+ *          next to this file (vendor/kefu.browser.js when given a KB object as `knowledgeBase`), fetched in parallel on first open or when the page is idle
  *          (data-preload="false": on first open only); no server round-trip.
  *   server POSTs to {api}/api/ask and receives human agents' messages live from
  *          {api}/api/events (Server-Sent Events; falls back to polling).
@@ -108,7 +108,9 @@
           if (!res.ok) throw new Error('cannot load ' + opts.indexUrl + ': HTTP ' + res.status);
           return res.json();
         });
-        var loaded = await Promise.all([import(opts.bundleUrl), index]);
+        // A KB object (not a prebuilt index) is built in the page: that needs the full browser bundle.
+        var kbObject = opts.knowledgeBase && opts.knowledgeBase.format !== 'kefu-index';
+        var loaded = await Promise.all([import(kbObject ? opts.fullBundleUrl : opts.bundleUrl), index]);
         var mod = loaded[0], kb = loaded[1];
         var bot = await mod.createBot(Object.assign({ knowledgeBase: kb }, opts.botOptions || {}));
         bot.on('agent-message', function (e) {
@@ -288,7 +290,8 @@
       subtitle: '智能客服 · 7×24 小时在线',
       greeting: '您好！我是智能客服，请问有什么可以帮您？可以直接输入问题，例如“怎么退货”“多久发货”。',
       quickQuestions: ['怎么退货', '多久发货', '运费', '转人工'],
-      bundleUrl: BASE + 'vendor/kefu.browser.js',
+      bundleUrl: BASE + 'vendor/kefu.widget.js', // loads a prebuilt index only (no KB schema code)
+      fullBundleUrl: BASE + 'vendor/kefu.browser.js', // for a `knowledgeBase` given as a KB object
       indexUrl: BASE + 'vendor/kb-index.lite.json',
       cssUrl: BASE + 'kefu-widget.css',
       target: document.body,

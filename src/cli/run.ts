@@ -1,7 +1,7 @@
 /**
- * The `kefu` command. Exit codes: 0 success, 1 failure (invalid KB, failing cases),
- * 2 usage error. Human-readable output on stdout, diagnostics on stderr; stack traces
- * only with --debug. Each command is one file in ./commands.
+ * The `kefu` command (started by ./main.ts). Exit codes: 0 success, 1 failure (invalid KB,
+ * failing cases), 2 usage error. Human-readable output on stdout, diagnostics on stderr;
+ * stack traces only with --debug. Each command is one file in ./commands.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,14 @@ Every command takes --debug (stack traces, details), --segmenter auto|nodejieba|
 in node_modules/.cache/kefu; KEFU_CACHE=0 turns it off, KEFU_CACHE_DIR moves it).
 
 Run 'kefu <command> --help' for a command's options and examples.`;
+}
+
+// Started by the launcher (./main.ts): if it dies without passing a signal on (SIGKILL), its IPC
+// channel closes and this process stops as on SIGTERM rather than running on unowned.
+if (process.env.KEFU_LAUNCHER === '1' && process.channel) {
+  delete process.env.KEFU_LAUNCHER;
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 // The nodejieba fallback is said once, as one plain line on stderr (stdout stays the answers).

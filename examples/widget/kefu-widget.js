@@ -532,6 +532,12 @@
         notice('人工客服已结束服务');
         if (ev.text) botRow('handback', [h('div', { class: 'kefu-text' }, markdown(ev.text))]);
         ratingCard();
+      } else if (ev.type === 'exchange') {
+        // Sent from another tab of this customer: show it here too.
+        if (!ev.clientId || sentHere[ev.clientId]) return;
+        sentHere[ev.clientId] = true;
+        customerSays(ev.text);
+        if (ev.reply) showReply(ev.reply);
       } else if (ev.type === 'handoff-timeout') {
         if (ev.text) botRow('fallback', [h('div', { class: 'kefu-text' }, markdown(ev.text))]);
         leaveMessageCard();
@@ -543,6 +549,7 @@
     function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || '[]'); } catch (e) { return []; } }
     function saveOutbox(list) { try { localStorage.setItem(OUTBOX, JSON.stringify(list)); } catch (e) { /* memory only */ } }
     var pendingRows = {};
+    var sentHere = {}; // clientIds this tab sent or retried: their echo from other tabs' stream is skipped
 
     async function deliverOne(msg) {
       var dots = state.mode === 'bot' ? typing() : null;
@@ -592,6 +599,7 @@
       start();
       var msg = { text: text, faqId: faqId || null, clientId: newId().replace(/^web-/, 'm-'), shownAs: shownAs || text };
       pendingRows[msg.clientId] = customerSays(msg.shownAs);
+      sentHere[msg.clientId] = true;
       saveOutbox(outbox().concat([msg]));
       if (state.busy) return scheduleRetry();
       state.busy = true;
@@ -616,6 +624,8 @@
       }
       if (transport.connect) transport.connect();
       outbox().forEach(function (m) {
+        if (sentHere[m.clientId]) return; // shown by the stream already
+        sentHere[m.clientId] = true;
         pendingRows[m.clientId] = customerSays(m.shownAs || m.text);
       });
       if (outbox().length) flush();

@@ -64,7 +64,7 @@ export class MemoryLiveStore implements KefuLiveStore {
   private lastMs = 0;
   private lastN = 0;
 
-  constructor(private readonly maxStreams = 5000) {}
+  constructor(protected readonly maxStreams = 5000) {}
 
   async publish(stream: string, event: { type: string; [key: string]: unknown }): Promise<KefuLiveEvent> {
     const now = Date.now();
@@ -107,6 +107,29 @@ export class MemoryLiveStore implements KefuLiveStore {
 
   async close(): Promise<void> {
     this.subscribers.clear();
+  }
+
+  /** An event kept before (FileLiveStore's replay): stored, nobody told, later ids stay larger. */
+  protected restoreEvent(stream: string, ev: KefuLiveEvent): void {
+    if (!isEventId(ev?.id)) return;
+    const list = this.streams.get(stream) ?? [];
+    this.streams.delete(stream);
+    this.streams.set(stream, list);
+    list.push(ev);
+    if (list.length > KEEP_PER_STREAM) list.splice(0, list.length - KEEP_PER_STREAM);
+    while (this.streams.size > this.maxStreams) this.streams.delete(this.streams.keys().next().value!);
+    const [ms, n] = splitId(ev.id);
+    if (ms > this.lastMs || (ms === this.lastMs && n > this.lastN)) [this.lastMs, this.lastN] = [ms, n];
+  }
+
+  protected restoreMessage(message: KefuLeftMessage): void {
+    this.left.unshift(message);
+    if (this.left.length > KEEP_MESSAGES) this.left.length = KEEP_MESSAGES;
+  }
+
+  /** What is kept: streams oldest-written first, messages newest first. */
+  protected snapshot(): { streams: Map<string, KefuLiveEvent[]>; messages: KefuLeftMessage[] } {
+    return { streams: this.streams, messages: this.left };
   }
 }
 

@@ -28,7 +28,7 @@ function serve(redisUrl: string): Promise<Proc> {
   });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kefu serve did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`kefu serve did not start:\n${out}`)), 240_000); // a hang guard: two starts under load
     const onData = (d: Buffer) => {
       out += d;
       const m = /kefu serve: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
@@ -56,7 +56,7 @@ describe.skipIf(!haveRedis && !mustHaveRedis)('two kefu serve processes, one Red
     if (!existsSync(CLI)) throw new Error(`${CLI} missing: npm run build (npm test builds first)`);
     redis = await startRedis();
     [one, two] = await Promise.all([serve(redis.url), serve(redis.url)]);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const p of [one, two]) p?.child.kill('SIGTERM');

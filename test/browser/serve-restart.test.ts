@@ -29,6 +29,8 @@ interface Server {
   url: string;
 }
 
+const started: ChildProcess[] = []; // stopped in afterAll, even those that failed to start
+
 /** The real `kefu serve` (the command itself, no launcher in between: SIGKILL must hit the server). */
 function startServe(dataDir: string, port = 0): Promise<Server> {
   const child = spawn(process.execPath, [cli, 'serve', 'knowledge-base', '--port', String(port), '--data', dataDir, '--no-semantic'], {
@@ -36,6 +38,7 @@ function startServe(dataDir: string, port = 0): Promise<Server> {
     env: { ...process.env, KEFU_AGENT_TOKEN: TOKEN, KEFU_HUGEPAGES: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`kefu serve did not start:\n${out}`)), 240_000);
@@ -68,7 +71,7 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('kefu serve restart (state in --data) and
   }, 120_000);
 
   afterAll(async () => {
-    srv?.child.kill('SIGKILL');
+    for (const child of started) child.kill('SIGKILL');
     await browser?.close();
   });
 

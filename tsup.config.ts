@@ -14,7 +14,7 @@ export default defineConfig([
     external: ['nodejieba', 'onnxruntime-node'],
   },
   {
-    entry: { 'cli/main': 'src/cli/main.ts' },
+    entry: { 'cli/main': 'src/cli/main.ts', 'cli/run': 'src/cli/run.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds what the browser widget needs, straight from src/ (no tsup, no dist/):
 //   examples/widget/vendor/kefu.browser.js   src/browser.ts bundled for browsers (ESM, minified, es2020)
+//   examples/widget/vendor/kefu.widget.js    src/widget-engine.ts likewise: a bot from a prebuilt index
+//                                            only (no zod, no yaml); what the widget loads in local mode
 //   examples/widget/vendor/kb-index.json     the sample KB's prebuilt index, built by Node with
 //                                            segmenter 'intl' so Node and browsers tokenize alike
 //   examples/widget/vendor/kb-index.lite.json the same without the trained classifier's bulk (what the widget loads)
@@ -54,11 +56,12 @@ const noNodeBuiltins = {
 
 const entry = join(root, 'src/browser.ts');
 const common = { entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2020', metafile: true, logLevel: 'silent', plugins: [noNodeBuiltins], legalComments: 'none' };
-let minified, unminified;
+let minified, unminified, widgetEngine;
 try {
-  [minified, unminified] = await Promise.all([
+  [minified, unminified, widgetEngine] = await Promise.all([
     build({ ...common, minify: true, write: false, outfile: join(outDir, 'kefu.browser.js') }),
     build({ ...common, minify: false, write: false, outfile: join(outDir, 'kefu.browser.raw.js') }),
+    build({ ...common, entryPoints: [join(root, 'src/widget-engine.ts')], minify: true, write: false, outfile: join(outDir, 'kefu.widget.js') }),
   ]);
 } catch (err) {
   console.error('\n✖ browser bundle FAILED (does src/browser.ts reach Node-only code?)');
@@ -66,7 +69,7 @@ try {
   if (!err.errors) console.error(err);
   process.exit(1);
 }
-for (const [name, meta] of [['minified', minified.metafile]]) {
+for (const [name, meta] of [['minified', minified.metafile], ['widget engine', widgetEngine.metafile]]) {
   const nodeish = Object.values(meta.outputs).flatMap((o) => o.imports ?? []).filter((i) => i.external);
   if (nodeish.length) {
     console.error(`✖ ${name} browser bundle has external imports: ${nodeish.map((i) => i.path).join(', ')}`);
@@ -77,6 +80,8 @@ mkdirSync(outDir, { recursive: true });
 const bundleFile = join(outDir, 'kefu.browser.js');
 const code = minified.outputFiles[0].contents;
 writeAtomic(bundleFile, code);
+const widgetCode = widgetEngine.outputFiles[0].contents;
+writeAtomic(join(outDir, 'kefu.widget.js'), widgetCode);
 const rawBytes = unminified.outputFiles[0].contents.byteLength;
 const minBytes = code.byteLength;
 const gzBytes = gzipSync(code, { level: 9 }).byteLength;
@@ -98,6 +103,7 @@ log(`  minified         ${kb(minBytes)}`);
 log(`  minified + gzip  ${kb(gzBytes)}`);
 log('  by package (minified bytes):');
 for (const [g, b] of topGroups.slice(0, 8)) log(`    ${kb(b)}  ${(100 * b / minBytes).toFixed(1).padStart(5)}%  ${g}`);
+log(`widget engine   ${relative(root, join(outDir, 'kefu.widget.js'))}: minified ${kb(widgetCode.byteLength)}, gzip ${kb(gzipSync(widgetCode, { level: 9 }).byteLength)}`);
 log('  largest modules:');
 for (const { file, bytes } of byInput.slice(0, 8)) log(`    ${kb(bytes)}  ${(100 * bytes / minBytes).toFixed(1).padStart(5)}%  ${file}`);
 
@@ -163,6 +169,7 @@ log(`  lite (widget)   kb-index.lite.json: json ${kb(Buffer.byteLength(lite))}, 
 writeAtomic(join(outDir, 'build-info.json'), JSON.stringify({
   builtAt: new Date().toISOString(),
   bundle: { raw: rawBytes, minified: minBytes, gzip: gzBytes, topPackages: topGroups.slice(0, 8).map(([name, bytes]) => ({ name, bytes })) },
+  widgetEngine: { minified: widgetCode.byteLength, gzip: gzipSync(widgetCode, { level: 9 }).byteLength },
   index: { bytes: idxBytes, liteBytes: Buffer.byteLength(lite), faqs: matcher.size.faqs, segmenter: matcher.segmenterName },
   nodeBundle,
 }, null, 2) + '\n');

@@ -2,8 +2,8 @@
 /**
  * `npm start`, `npm test` and `npm run bench` call this before running: it builds dist/ with
  * tsup only when the sources changed since the last build (a content hash of src/ and the
- * build config, kept in dist/.build-hash), so a second start costs ~50 ms here instead of a
- * full build. Quiet unless it builds: one line on stderr (stdout stays the program's), and
+ * build config, kept in dist/.build-hash with the inputs' sizes and mtimes, so an untouched
+ * tree is not even read), so a second start costs ~50 ms here instead of a full build. Quiet unless it builds: one line on stderr (stdout stays the program's), and
  * tsup's log only when the build fails. `--force` builds anyway (`npm run build` does).
  * Two runs at once (tests beside the benchmark) take turns through a lock directory.
  */
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INPUTS = ['src', 'tsup.config.ts', 'tsconfig.json', 'package.json'];
-const OUTPUTS = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/browser.js', 'dist/redis.js', 'dist/cli/main.js'];
+const OUTPUTS = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/browser.js', 'dist/redis.js', 'dist/cli/main.js', 'dist/cli/run.js'];
 const stampFile = path.join(root, 'dist', '.build-hash');
 const lockDir = path.join(root, '.kefu-build.lock');
 
@@ -34,8 +34,23 @@ function sourceHash() {
   return h.digest('hex');
 }
 
+/** Sizes and mtimes of the inputs: when they match the stamp's, the sources are not read at all. */
+function statSignature() {
+  const h = createHash('sha256');
+  for (const f of INPUTS.flatMap(files)) {
+    const s = statSync(path.join(root, f));
+    h.update(`${f}\0${s.size}\0${s.mtimeMs}\0`);
+  }
+  return h.digest('hex');
+}
+
+function stamp() {
+  const [hash, stats] = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').split('\n') : [];
+  return { hash, stats };
+}
+
 function fresh(hash) {
-  return OUTPUTS.every((f) => existsSync(path.join(root, f))) && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === hash;
+  return OUTPUTS.every((f) => existsSync(path.join(root, f))) && stamp().hash === hash;
 }
 
 function sleep(ms) {
@@ -62,8 +77,13 @@ function withLock(fn) {
 }
 
 const force = process.argv.includes('--force');
+// Fast path (a second `npm start`): nothing touched since the last build, by size and mtime.
+if (!force && OUTPUTS.every((f) => existsSync(path.join(root, f))) && stamp().stats === statSignature()) process.exit(0);
 const hash = sourceHash();
-if (!force && fresh(hash)) process.exit(0);
+if (!force && fresh(hash)) {
+  writeFileSync(stampFile, `${hash}\n${statSignature()}\n`); // touched, not changed (a checkout): next time the fast path
+  process.exit(0);
+}
 
 const code = withLock(() => {
   if (!force && fresh(sourceHash())) return 0; // built by the run we waited for
@@ -76,7 +96,7 @@ const code = withLock(() => {
     process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\n`);
     return 1;
   }
-  writeFileSync(stampFile, `${hash}\n`);
+  writeFileSync(stampFile, `${hash}\n${statSignature()}\n`);
   process.stderr.write(` done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   return 0;
 });

@@ -4,8 +4,8 @@
  *   <script src="/kefu/kefu-widget.js" data-mode="local" defer></script>
  *
  * Modes
- *   local  (default) answers in the browser with vendor/kefu.browser.js + vendor/kb-index.lite.json
- *          next to this file, fetched in parallel on first open or when the page is idle
+ *   local  (default) answers in the browser with vendor/kefu.widget.js + vendor/kb-index.lite.json
+ *          next to this file (vendor/kefu.browser.js when given a KB object as `knowledgeBase`), fetched in parallel on first open or when the page is idle
  *          (data-preload="false": on first open only); no server round-trip.
  *   server POSTs to {api}/api/ask and receives human agents' messages live from
  *          {api}/api/events (Server-Sent Events; falls back to polling).
@@ -108,7 +108,9 @@
           if (!res.ok) throw new Error('cannot load ' + opts.indexUrl + ': HTTP ' + res.status);
           return res.json();
         });
-        var loaded = await Promise.all([import(opts.bundleUrl), index]);
+        // A KB object (not a prebuilt index) is built in the page: that needs the full browser bundle.
+        var kbObject = opts.knowledgeBase && opts.knowledgeBase.format !== 'kefu-index';
+        var loaded = await Promise.all([import(kbObject ? opts.fullBundleUrl : opts.bundleUrl), index]);
         var mod = loaded[0], kb = loaded[1];
         var bot = await mod.createBot(Object.assign({ knowledgeBase: kb }, opts.botOptions || {}));
         bot.on('agent-message', function (e) {
@@ -288,7 +290,8 @@
       subtitle: '智能客服 · 7×24 小时在线',
       greeting: '您好！我是智能客服，请问有什么可以帮您？可以直接输入问题，例如“怎么退货”“多久发货”。',
       quickQuestions: ['怎么退货', '多久发货', '运费', '转人工'],
-      bundleUrl: BASE + 'vendor/kefu.browser.js',
+      bundleUrl: BASE + 'vendor/kefu.widget.js', // loads a prebuilt index only (no KB schema code)
+      fullBundleUrl: BASE + 'vendor/kefu.browser.js', // for a `knowledgeBase` given as a KB object
       indexUrl: BASE + 'vendor/kb-index.lite.json',
       cssUrl: BASE + 'kefu-widget.css',
       target: document.body,
@@ -529,6 +532,12 @@
         notice('人工客服已结束服务');
         if (ev.text) botRow('handback', [h('div', { class: 'kefu-text' }, markdown(ev.text))]);
         ratingCard();
+      } else if (ev.type === 'exchange') {
+        // Sent from another tab of this customer: show it here too.
+        if (!ev.clientId || sentHere[ev.clientId]) return;
+        sentHere[ev.clientId] = true;
+        customerSays(ev.text);
+        if (ev.reply) showReply(ev.reply);
       } else if (ev.type === 'handoff-timeout') {
         if (ev.text) botRow('fallback', [h('div', { class: 'kefu-text' }, markdown(ev.text))]);
         leaveMessageCard();
@@ -540,6 +549,7 @@
     function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || '[]'); } catch (e) { return []; } }
     function saveOutbox(list) { try { localStorage.setItem(OUTBOX, JSON.stringify(list)); } catch (e) { /* memory only */ } }
     var pendingRows = {};
+    var sentHere = {}; // clientIds this tab sent or retried: their echo from other tabs' stream is skipped
 
     async function deliverOne(msg) {
       var dots = state.mode === 'bot' ? typing() : null;
@@ -589,6 +599,7 @@
       start();
       var msg = { text: text, faqId: faqId || null, clientId: newId().replace(/^web-/, 'm-'), shownAs: shownAs || text };
       pendingRows[msg.clientId] = customerSays(msg.shownAs);
+      sentHere[msg.clientId] = true;
       saveOutbox(outbox().concat([msg]));
       if (state.busy) return scheduleRetry();
       state.busy = true;
@@ -613,6 +624,8 @@
       }
       if (transport.connect) transport.connect();
       outbox().forEach(function (m) {
+        if (sentHere[m.clientId]) return; // shown by the stream already
+        sentHere[m.clientId] = true;
         pendingRows[m.clientId] = customerSays(m.shownAs || m.text);
       });
       if (outbox().length) flush();

@@ -44,7 +44,11 @@ async function loadOrBuild(kb: string, segmenterName: string, options: { segment
   const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
   if (saved?.segmenter === segmenterName) {
     try {
-      return await createMatcher(saved as Parameters<typeof createMatcher>[0], options);
+      const matcher = await createMatcher(saved as Parameters<typeof createMatcher>[0], options);
+      // An index saved lexically while onnxruntime-node was missing has no vectors: now that the
+      // model loads, build below (once) rather than stay lexical without a word.
+      const lexicalOnly = options.semantic && !(saved as { semantic?: unknown }).semantic && matcher.embedding.path === 'onnxruntime-node';
+      if (!lexicalOnly) return matcher;
     } catch {
       // An entry this kefu cannot read: build below and replace it.
     }

@@ -62,6 +62,9 @@ export function customerRoutes(core: ServerCore): (ctx: RouteContext) => Promise
             reply.catch(() => recent.delete(dedupe));
             if (recent.size > 5000) recent.delete(recent.keys().next().value!);
           }
+          // The customer's other tabs (and devices holding the token) show the exchange live;
+          // the tab that sent it knows its clientId and skips the echo.
+          await live.publish(`s:${sessionId}`, { type: 'exchange', clientId: clientId ?? null, text, reply: await reply });
         }
         return json(200, await reply);
       }

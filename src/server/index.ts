@@ -18,4 +18,5 @@ export type { ListenOptions } from './node.js';
 export { hashAgentSecret, verifyAgentSecret, loadAgentsFile, AgentAuth } from './agents.js';
 export type { KefuAgent, AgentAuthOptions } from './agents.js';
 export { MemoryLiveStore, RedisLiveStore, compareEventIds } from './live-store.js';
+export { FileLiveStore, FileSessionStore } from './file-stores.js';
 export type { KefuLiveStore, KefuLiveEvent, KefuLeftMessage } from './live-store.js';

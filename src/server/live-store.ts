@@ -64,21 +64,26 @@ export class MemoryLiveStore implements KefuLiveStore {
   private lastMs = 0;
   private lastN = 0;
 
-  constructor(private readonly maxStreams = 5000) {}
+  constructor(protected readonly maxStreams = 5000) {}
 
   async publish(stream: string, event: { type: string; [key: string]: unknown }): Promise<KefuLiveEvent> {
     const now = Date.now();
     if (now > this.lastMs) [this.lastMs, this.lastN] = [now, 0];
     else this.lastN++;
     const ev: KefuLiveEvent = { ...event, id: `${this.lastMs}-${this.lastN}`, at: now };
+    this.keep(stream, ev);
+    for (const fn of this.subscribers) fn(stream, ev);
+    return ev;
+  }
+
+  /** Append to the stream (now the most recently written), within the caps. */
+  private keep(stream: string, ev: KefuLiveEvent): void {
     const list = this.streams.get(stream) ?? [];
     this.streams.delete(stream);
     this.streams.set(stream, list);
     list.push(ev);
     if (list.length > KEEP_PER_STREAM) list.splice(0, list.length - KEEP_PER_STREAM);
     while (this.streams.size > this.maxStreams) this.streams.delete(this.streams.keys().next().value!);
-    for (const fn of this.subscribers) fn(stream, ev);
-    return ev;
   }
 
   async signal(stream: string, event: { type: string; [key: string]: unknown }): Promise<void> {
@@ -107,6 +112,24 @@ export class MemoryLiveStore implements KefuLiveStore {
 
   async close(): Promise<void> {
     this.subscribers.clear();
+  }
+
+  /** An event kept before (FileLiveStore's replay): stored, nobody told, later ids stay larger. */
+  protected restoreEvent(stream: string, ev: KefuLiveEvent): void {
+    if (!isEventId(ev?.id)) return;
+    this.keep(stream, ev);
+    const [ms, n] = splitId(ev.id);
+    if (ms > this.lastMs || (ms === this.lastMs && n > this.lastN)) [this.lastMs, this.lastN] = [ms, n];
+  }
+
+  protected restoreMessage(message: KefuLeftMessage): void {
+    this.left.unshift(message);
+    if (this.left.length > KEEP_MESSAGES) this.left.length = KEEP_MESSAGES;
+  }
+
+  /** What is kept: streams oldest-written first, messages newest first. */
+  protected snapshot(): { streams: Map<string, KefuLiveEvent[]>; messages: KefuLeftMessage[] } {
+    return { streams: this.streams, messages: this.left };
   }
 }
 

@@ -37,7 +37,7 @@ const EXPECTED: Record<Entry, { values: string[]; types: string[] }> = {
   },
   text: { values: [...TEXT.values, 'JiebaSegmenter', 'loadSegmenter', 'loadSegmenterSync'], types: [...TEXT.types, 'SegmenterChoice', 'SegmenterInfo'] },
   server: {
-    values: ['AgentAuth', 'MemoryLiveStore', 'RedisLiveStore', 'compareEventIds', 'createKefuServer', 'hashAgentSecret', 'listen', 'loadAgentsFile', 'nodeListener', 'verifyAgentSecret'],
+    values: ['AgentAuth', 'FileLiveStore', 'FileSessionStore', 'MemoryLiveStore', 'RedisLiveStore', 'compareEventIds', 'createKefuServer', 'hashAgentSecret', 'listen', 'loadAgentsFile', 'nodeListener', 'verifyAgentSecret'],
     types: ['AgentAuthOptions', 'KefuAgent', 'KefuLeftMessage', 'KefuLiveEvent', 'KefuLiveStore', 'KefuRequestInfo', 'KefuServer', 'KefuServerEvents', 'KefuServerOptions', 'ListenOptions'],
   },
   textBrowser: TEXT,

@@ -52,7 +52,7 @@ function newestMtime(dir: string): number {
 
 /** Run scripts/build-browser-bundle.mjs unless its outputs exist and are newer than src/, the KB and the script. */
 function ensureBundle(): { nodeBundle: string; bundle: { raw: number; minified: number; gzip: number } } {
-  const outputs = ['kefu.browser.js', 'kb-index.json', 'kb-index.lite.json', 'build-info.json'].map((f) => join(VENDOR, f));
+  const outputs = ['kefu.browser.js', 'kefu.widget.js', 'kb-index.json', 'kb-index.lite.json', 'build-info.json'].map((f) => join(VENDOR, f));
   const info = () => JSON.parse(readFileSync(join(VENDOR, 'build-info.json'), 'utf8'));
   const inputsAt = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'knowledge-base')), statSync(join(ROOT, 'scripts/build-browser-bundle.mjs')).mtimeMs);
   const fresh = outputs.every((f) => existsSync(f) && statSync(f).mtimeMs > inputsAt) && existsSync(info().nodeBundle);
@@ -258,14 +258,17 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('chat widget in chromium', () => {
     const page = await newPage();
     await page.goto(`${site.url}/blank.html`);
     // A string, so that vitest does not rewrite the page's import().
-    const inBrowser: { index: Decision[]; kb: Decision[] } = await page.evaluate(`(async (qs) => {
+    const inBrowser: { index: Decision[]; kb: Decision[]; widgetEngine: Decision[] } = await page.evaluate(`(async (qs) => {
       const kefu = await import('/vendor/kefu.browser.js');
+      const lean = await import('/vendor/kefu.widget.js'); // the widget's engine: the same matcher without zod and yaml
       const index = await (await fetch('/vendor/kb-index.json')).json();
       const fromIndex = await kefu.createMatcher(index);
       const fromKb = await kefu.createMatcher(index.kb); // the index rebuilt in the browser
+      const widgetEngine = lean.KefuMatcher.fromJSON(index);
       const pick = (m) => ({ type: m.type, id: m.id ?? null });
-      return { index: qs.map((q) => pick(fromIndex.match(q))), kb: qs.map((q) => pick(fromKb.match(q))) };
+      return { index: qs.map((q) => pick(fromIndex.match(q))), kb: qs.map((q) => pick(fromKb.match(q))), widgetEngine: qs.map((q) => pick(widgetEngine.match(q))) };
     })(${JSON.stringify(questions)})`);
+    expect(inBrowser.widgetEngine, 'kefu.widget.js decides as kefu.browser.js').toEqual(inBrowser.index);
 
     // Node on the browser's terms: lexical (no embedding model in a page) and FAQs only (a page has
     // no host actions for tasks), as scripts/build-browser-bundle.mjs builds the index.

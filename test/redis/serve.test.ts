@@ -20,15 +20,19 @@ interface Proc {
   child: ChildProcess;
 }
 
+/** Every process started, so that afterAll stops them even when a start failed. */
+const started: ChildProcess[] = [];
+
 function serve(redisUrl: string): Promise<Proc> {
   const child = spawn(process.execPath, [CLI, 'serve', 'knowledge-base', '--port', '0', '--redis', redisUrl, '--redis-prefix', 'two-proc:'], {
     cwd: ROOT,
     env: { ...process.env, KEFU_AGENT_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kefu serve did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`kefu serve did not start:\n${out}`)), 240_000); // a hang guard: two starts under load
     const onData = (d: Buffer) => {
       out += d;
       const m = /kefu serve: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
@@ -56,10 +60,10 @@ describe.skipIf(!haveRedis && !mustHaveRedis)('two kefu serve processes, one Red
     if (!existsSync(CLI)) throw new Error(`${CLI} missing: npm run build (npm test builds first)`);
     redis = await startRedis();
     [one, two] = await Promise.all([serve(redis.url), serve(redis.url)]);
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
-    for (const p of [one, two]) p?.child.kill('SIGTERM');
+    for (const child of started) child.kill('SIGTERM');
     await redis?.stop();
   });
 

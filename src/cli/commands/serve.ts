@@ -3,7 +3,8 @@
  */
 import readline from 'node:readline';
 import { createBot } from '../../index.js';
-import { createKefuServer, hashAgentSecret, listen, loadAgentsFile, MemoryLiveStore, RedisLiveStore } from '../../server/index.js';
+import { createKefuServer, FileLiveStore, FileSessionStore, hashAgentSecret, listen, loadAgentsFile, MemoryLiveStore, RedisLiveStore } from '../../server/index.js';
+import type { KefuSessionStore } from '../../bot/session.js';
 import type { KefuLiveStore } from '../../server/live-store.js';
 import type { KefuRedis } from '../../redis/connection.js';
 import { COMMON, defineCommand, UsageError } from '../command.js';
@@ -23,13 +24,17 @@ agents file (YAML or JSON) whose secrets are scrypt hashes:
   --host H              address to listen on (default 127.0.0.1)
   --port N              port (default 3000; 0 picks a free one)
   --agents FILE         agents with hashed secrets and display names
+  --data DIR            keep conversations, events and left messages in DIR (default .kefu-serve),
+                        so a restart loses none; --in-memory keeps nothing on disk
   --redis URL           share conversations, events and left messages with other kefu serve processes
+                        (kept in Redis instead of --data)
   --redis-prefix P      key prefix in Redis (default kefu:)
   --allow-origin O…     shop pages (e.g. https://shop.example) that embed the widget from this server
   --allow-host NAME…    host names this server is reached by (besides localhost and IP addresses)
   --trust-proxy         behind a reverse proxy: per-client limits use X-Forwarded-For
   --agent-wait SECONDS  how long a customer waits for an agent before the bot offers to take a message (default 120)
   --segmenter S         auto | nodejieba | intl
+  --no-semantic         lexical matching only (the embedding model is not loaded)
 
 Examples:
   KEFU_AGENT_TOKEN=$(openssl rand -hex 16) kefu serve knowledge-base --port 3000
@@ -40,6 +45,8 @@ const SERVE_OPTIONS = {
   port: { type: 'string' },
   agents: { type: 'string' },
   redis: { type: 'string' },
+  data: { type: 'string' },
+  'in-memory': { type: 'boolean' },
   'redis-prefix': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   'allow-host': { type: 'string', multiple: true },
@@ -87,6 +94,20 @@ async function serve(positionals: string[], values: Record<string, unknown>, seg
 
   let redis: KefuRedis | undefined;
   let live: KefuLiveStore = new MemoryLiveStore();
+  let sessions: KefuSessionStore | undefined;
+  let kept = 'in memory only';
+  if (values.redis && (values.data || values['in-memory'])) throw new UsageError('--redis keeps the state in Redis: leave out --data and --in-memory');
+  if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
+  if (!values.redis && !values['in-memory']) {
+    const dir = (values.data as string | undefined) || '.kefu-serve';
+    try {
+      sessions = new FileSessionStore(dir);
+      live = new FileLiveStore(dir);
+    } catch (err) {
+      throw new UsageError(`--data ${dir}: cannot keep state there (${(err as Error).message}); give a writable folder, or --in-memory`);
+    }
+    kept = `state in ${dir}`;
+  }
   if (values.redis) {
     const { connectRedis } = await import('../../redis/index.js');
     redis = await connectRedis(values.redis as string, { prefix: values['redis-prefix'] as string | undefined });
@@ -95,7 +116,7 @@ async function serve(positionals: string[], values: Record<string, unknown>, seg
     live = shared;
   }
   const since = redis ? await redis.kbVersion() : undefined;
-  const bot = await createBot({ knowledgeBase: kb, segmenter, sessions: redis?.sessionStore(), agentWaitMs: wait * 1000 });
+  const bot = await createBot({ knowledgeBase: kb, segmenter, semantic: !values['no-semantic'], sessions: redis?.sessionStore() ?? sessions, agentWaitMs: wait * 1000 });
   if (redis) redis.syncKnowledgeBase(bot.matcher, { since });
   const server = createKefuServer({
     bot,
@@ -112,7 +133,7 @@ async function serve(positionals: string[], values: Record<string, unknown>, seg
   if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !(values['allow-host'] as string[] | undefined)?.length) {
     console.error(`kefu serve: listening on ${host}; only localhost and IP addresses are accepted as Host — add --allow-host <your domain>`);
   }
-  console.log(`kefu serve: ${url}/  (agent console: ${url}/agent)  [${bot.matcher.size.faqs} FAQs, segmenter ${bot.matcher.segmenterName}${redis ? `, redis ${redis.url}` : ''}]`);
+  console.log(`kefu serve: ${url}/  (agent console: ${url}/agent)  [${bot.matcher.size.faqs} FAQs, segmenter ${bot.matcher.segmenterName}, ${redis ? `redis ${redis.url}` : kept}]`);
   return new Promise<number>((resolve) => {
     const stop = () => {
       void close()

@@ -26,8 +26,24 @@ export async function followUpMatch(matcher: KefuMatcher, s: KefuSession, normal
   const topic = matcher.faq(s.lastFaqId);
   if (!topic) return alone;
   const inContext = await matchUsable(`${topic.keywords?.[0] ?? topic.question} ${alone.text}`);
+  const pulledBack = inContext.candidates.some((c) => c.id === s.lastFaqId) && (inContext.id === s.lastFaqId || inContext.type === 'clarify');
+  const settled = alone.type !== 'answer' && pulledBack ? settledByTopic(alone, inContext, s.lastFaqId) : undefined;
+  if (settled) return settled;
   if (!inContext.id || inContext.id === s.lastFaqId || inContext.type === 'fallback') return alone;
   if (inContext.confidence < alone.confidence + MARGIN && alone.type !== 'fallback') return alone;
   if (alone.type === 'answer' && inContext.type !== 'answer') return alone;
   return { ...inContext, text: alone.text };
+}
+
+/**
+ * The topic's words can pull the contextual reading back to the FAQ just answered (怎么开发票 +
+ * 那电子的呢 reads as 怎么开发票 again, or as a tie with it), though the customer already has that
+ * answer. What the message alone could not settle is then settled by the topic: its first
+ * choice that the contextual reading also offers besides the FAQ just answered (电子发票 among
+ * 电子发票 / 安全隐患 / 发错货). Undefined when they share none.
+ */
+function settledByTopic(alone: KefuMatch, inContext: KefuMatch, lastFaqId: string): KefuMatch | undefined {
+  const related = new Set(inContext.candidates.map((c) => c.id).filter((id) => id !== lastFaqId));
+  const pick = alone.candidates.find((c) => related.has(c.id));
+  return pick && { ...alone, type: 'answer', id: pick.id, confidence: pick.confidence };
 }

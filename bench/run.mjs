@@ -405,9 +405,10 @@ async function main() {
   if (opts.out === '-') process.stdout.write(md);
   else {
     mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    // Keep the scale-out section (bench/redis.mjs writes it) when regenerating the rest.
-    const kept = existsSync(opts.out) ? /<!-- scale-out:start -->[\s\S]*?<!-- scale-out:end -->\n?/.exec(readFileSync(opts.out, 'utf8'))?.[0] : undefined;
-    writeFileSync(opts.out, kept ? `${md.trimEnd()}\n\n${kept}` : md);
+    // Keep the sections other scripts write (bench/redis.mjs, bench/local-mode.mjs) when regenerating the rest.
+    const before = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
+    const kept = ['scale-out', 'local-mode'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(before)?.[0]).filter(Boolean);
+    writeFileSync(opts.out, [md.trimEnd(), ...kept].join('\n\n') + '\n');
     log(`wrote ${opts.out}`);
   }
   if (opts.json) {

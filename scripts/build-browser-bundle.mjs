@@ -112,7 +112,8 @@ async function buildNodeEntry(dir = join(tmpdir(), 'kefu-node-bundle')) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'kefu.node.mjs');
   const r = await build({
-    entryPoints: [join(root, 'src/index.ts')],
+    // the root entry and the local-mode index builder the server uses too
+    stdin: { contents: "export * from './src/index.ts'; export { localModeIndex } from './src/server/local-index.ts';", resolveDir: root, loader: 'ts', sourcefile: 'kefu-node-entry.ts' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -137,31 +138,16 @@ const t0 = performance.now();
 // Lexical like the browser (no 24 MB model in a widget), and FAQs only: a page has no host
 // actions to run the KB's tasks with, so their questions stay with the FAQs they stand in for.
 const loaded = await kefu.loadKnowledgeBase(kbDir);
-const matcher = await kefu.createMatcher({ ...loaded, faqs: loaded.faqs.filter((f) => !f.task), tasks: [] }, { segmenter: 'intl', semantic: false });
-const index = JSON.stringify(matcher.toJSON());
+const { index: full, lite: liteObject, matcher } = await kefu.localModeIndex(loaded);
+const index = JSON.stringify(full);
 const indexFile = join(outDir, 'kb-index.json');
 writeAtomic(indexFile, index);
 const idxBytes = Buffer.byteLength(index);
 log(`kb index        ${relative(root, indexFile)}  (${relative(root, kbDir)}: ${matcher.size.faqs} FAQs, ${matcher.size.questions} questions, ${matcher.size.features} features; built in ${Math.round(performance.now() - t0)} ms)`);
 log(`  json ${kb(idxBytes)}, gzip ${kb(gzipSync(index, { level: 9 }).byteLength)}`);
 
-// The index the widget loads: the trained classifier without its bulk. Its weights below
-// 0.2 in magnitude are dropped and the rest kept to 2 decimals, sentence weights to 4:
-// 2.6 MB → 0.6 MB (gzip 669 → 162 KB). On the 208 sample test cases 207 decisions stay the
-// same and 193 pass either way; without any classifier 186 would (bench/local-mode.mjs).
-const LITE_MIN_WEIGHT = 0.2;
-const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
-function liteIndex(full) {
-  const c = full.classifier;
-  const classifier = c && { feats: [], weights: [] };
-  c?.weights.forEach((w, e) => {
-    const keep = w.map((x, i) => i).filter((i) => Math.abs(w[i]) >= LITE_MIN_WEIGHT);
-    classifier.feats.push(keep.map((i) => c.feats[e][i]));
-    classifier.weights.push(keep.map((i) => round(w[i], 2)));
-  });
-  return { ...full, classifier, sentences: full.sentences.map(([entry, text, feats, weights]) => [entry, text, feats, weights.map((x) => round(x, 4))]) };
-}
-const lite = JSON.stringify(liteIndex(JSON.parse(index)));
+// The index the widget loads: the trained classifier without its bulk (src/server/local-index.ts).
+const lite = JSON.stringify(liteObject);
 writeAtomic(join(outDir, 'kb-index.lite.json'), lite);
 log(`  lite (widget)   kb-index.lite.json: json ${kb(Buffer.byteLength(lite))}, gzip ${kb(gzipSync(lite, { level: 9 }).byteLength)}`);
 

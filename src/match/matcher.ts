@@ -26,6 +26,7 @@ import { lintEngine } from '../kb/lint.js';
 import { cosineOfBags, decision, decisionInputOf, explanationOf, textVector } from './outcome.js';
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
+import { thresholdsFor } from './scorers/calibration.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
 import { runSliced, runSync } from './steps.js';
 import { embedHotUpdate } from './build/semantic-fit.js';
@@ -161,10 +162,14 @@ export class KefuMatcher {
     return { match: decision(this.engine, text, ranked), explanation: explanationOf(this.engine, ranked) };
   }
 
-  /** What the decision rule reads of a question (for `kefu eval`, which replays it at other thresholds). */
-  decisionInput(question: string, analysis?: TextAnalysis): DecisionInput & { ids: string[] } {
+  /**
+   * What the decision rule reads of a question, and the thresholds in force for it (for
+   * `kefu eval`, which replays the rule at other thresholds). Prepare the question first for
+   * the semantic signal, as for `match`.
+   */
+  decisionInput(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): DecisionInput & { ids: string[]; thresholds: KefuThresholds } {
     const { ranked } = this.rankOf(question, analysis);
-    return { ...decisionInputOf(this.engine, ranked), ids: ranked.scored.map((s) => this.engine.kb.faqs[s.entry].id) };
+    return { ...decisionInputOf(this.engine, ranked), ids: ranked.scored.map((s) => this.engine.kb.faqs[s.entry].id), thresholds: thresholdsFor(this.engine, ranked.scored) };
   }
 
   private rankOf(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): { text: string; ranked: Ranked } {

@@ -20,7 +20,8 @@ import { customerRoutes } from './customer-routes.js';
 import { CONSOLE_CSP, errorResponse, HttpError, hostAllowed, hostName, json, normalizeOrigin } from './http.js';
 import { MemoryLiveStore, type KefuLeftMessage, type KefuLiveStore } from './live-store.js';
 import { StreamPool } from './sse.js';
-import { StaticFiles } from './static.js';
+import { localModeIndex } from './local-index.js';
+import { memoryFile, respond, StaticFiles, type Cached } from './static.js';
 
 export interface KefuServerOptions {
   bot: KefuBot;
@@ -142,6 +143,18 @@ export function createKefuServer(options: KefuServerOptions): KefuServer {
   const sweep = setInterval(() => void options.bot.expireWaiting().catch((err) => events.emit('error', err)), options.sweepMs ?? 1000);
   sweep.unref?.();
 
+  // Local mode answers from the KB this server runs, not the sample KB the package ships:
+  // built on first request (and again after the bot's KB is replaced), lexical as in a browser.
+  let local: { kb: object; file: Promise<Cached> } | undefined;
+  const localIndex = () => {
+    const kb = options.bot.matcher.kb;
+    if (local?.kb !== kb) {
+      const file = localModeIndex(kb).then(({ lite }) => memoryFile(new TextEncoder().encode(JSON.stringify(lite)), 'application/json; charset=utf-8'));
+      local = { kb, file: file.catch((err: unknown) => ((local = undefined), Promise.reject(err))) };
+    }
+    return local.file;
+  };
+
   async function route(ctx: RouteContext): Promise<Response> {
     const { req, path } = ctx;
     if (path.startsWith('/api/agent/')) {
@@ -163,7 +176,9 @@ export function createKefuServer(options: KefuServerOptions): KefuServer {
       return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' } });
     }
     // The widget and its files load from shop pages on other origins.
-    return (await widget.response(req, path, { 'cross-origin-resource-policy': 'cross-origin', 'access-control-allow-origin': '*' })) ?? json(404, { error: 'not found' });
+    const shared = { 'cross-origin-resource-policy': 'cross-origin', 'access-control-allow-origin': '*' };
+    if (path === '/vendor/kb-index.lite.json') return respond(req, await localIndex(), shared);
+    return (await widget.response(req, path, shared)) ?? json(404, { error: 'not found' });
   }
 
   async function fetch(req: Request, info: KefuRequestInfo = {}): Promise<Response> {

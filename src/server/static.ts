@@ -19,13 +19,34 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-interface Cached {
+export interface Cached {
   mtimeMs: number;
   etag: string;
   type: string;
   raw: Uint8Array;
   gzip?: Uint8Array;
   br?: Uint8Array;
+}
+
+/** Bytes made in memory (not read from a file), served like a static file: ETag, br/gzip once. */
+export function memoryFile(raw: Uint8Array, type: string): Cached {
+  return { mtimeMs: 0, raw, type, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
+}
+
+/** A file's response: 304 on a matching ETag, else brotli or gzip (made once) when accepted. */
+export function respond(req: Request, entry: Cached, headers: Record<string, string> = {}): Response {
+  const common: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': entry.type, etag: entry.etag, 'cache-control': 'no-cache', vary: 'accept-encoding', ...headers };
+  if (req.headers.get('if-none-match') === entry.etag) return new Response(null, { status: 304, headers: common });
+  const accept = req.headers.get('accept-encoding') ?? '';
+  let body = entry.raw;
+  if (entry.raw.byteLength > 1024 && /\bbr\b/.test(accept)) {
+    body = entry.br ??= brotliCompressSync(entry.raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
+    common['content-encoding'] = 'br';
+  } else if (entry.raw.byteLength > 1024 && /\bgzip\b/.test(accept)) {
+    body = entry.gzip ??= gzipSync(entry.raw, { level: 9 });
+    common['content-encoding'] = 'gzip';
+  }
+  return new Response(req.method === 'HEAD' ? null : (body as BodyInit), { status: 200, headers: { ...common, 'content-length': String(body.byteLength) } });
 }
 
 export class StaticFiles {
@@ -38,19 +59,7 @@ export class StaticFiles {
     const file = normalize(join(this.root, path));
     if (!file.startsWith(this.root + sep) || path.includes('\0')) return undefined;
     const entry = await this.load(file);
-    if (!entry) return undefined;
-    const common: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': entry.type, etag: entry.etag, 'cache-control': 'no-cache', vary: 'accept-encoding', ...headers };
-    if (req.headers.get('if-none-match') === entry.etag) return new Response(null, { status: 304, headers: common });
-    const accept = req.headers.get('accept-encoding') ?? '';
-    let body = entry.raw;
-    if (entry.raw.byteLength > 1024 && /\bbr\b/.test(accept)) {
-      body = entry.br ??= brotliCompressSync(entry.raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
-      common['content-encoding'] = 'br';
-    } else if (entry.raw.byteLength > 1024 && /\bgzip\b/.test(accept)) {
-      body = entry.gzip ??= gzipSync(entry.raw, { level: 9 });
-      common['content-encoding'] = 'gzip';
-    }
-    return new Response(req.method === 'HEAD' ? null : (body as BodyInit), { status: 200, headers: { ...common, 'content-length': String(body.byteLength) } });
+    return entry && respond(req, entry, headers);
   }
 
   private async load(file: string): Promise<Cached | undefined> {
@@ -63,8 +72,7 @@ export class StaticFiles {
     if (!st.isFile()) return undefined;
     const hit = this.cache.get(file);
     if (hit && hit.mtimeMs === st.mtimeMs) return hit;
-    const raw = new Uint8Array(await readFile(file));
-    const entry: Cached = { mtimeMs: st.mtimeMs, raw, type: TYPES[extname(file)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
+    const entry: Cached = { ...memoryFile(new Uint8Array(await readFile(file)), TYPES[extname(file)] ?? 'application/octet-stream'), mtimeMs: st.mtimeMs };
     this.cache.set(file, entry);
     return entry;
   }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
 import { expandCaseFiles, loadMatcher } from '../shared.js';
 import { loadCaseFiles } from '../tools/cases.js';
-import { renderEvalReport, sweepThresholds } from '../tools/eval-report.js';
+import { renderEvalReport, sweepThresholds, type SweepInput } from '../tools/eval-report.js';
 
 const help = `Usage: kefu eval <kb> --cases <file…> [--out report.html]
 
@@ -27,7 +27,10 @@ export default defineCommand({
     const files = await expandCaseFiles(caseFiles);
     const matcher = await loadMatcher(kb, values);
     const cases = await loadCaseFiles(files, new Set(matcher.kb.faqs.map((f) => f.id)));
-    const sweep = sweepThresholds(matcher, cases);
+    // Each question matched once, as the bot matches it (prepared: with its embedding).
+    const inputs = new Map<string, SweepInput>();
+    for (const c of cases) if (!inputs.has(c.question)) inputs.set(c.question, matcher.decisionInput(await matcher.prepare(c.question)));
+    const sweep = sweepThresholds({ thresholds: matcher.thresholds, decisionInput: (q) => inputs.get(q)! }, cases);
     const out = values.out ?? 'kefu-eval.html';
     await writeFile(out, renderEvalReport(sweep, { kb, cases: files, date: new Date().toISOString().slice(0, 19).replace('T', ' '), segmenter: matcher.segmenterName }));
     const r = sweep.recommended;

@@ -109,9 +109,16 @@ interface Scored {
   confidence: number;
   right: boolean;
   top3: boolean;
-  /** What the decision rule reads, replayed at each threshold. */
-  input: DecisionInput;
+  /** What the decision rule reads, replayed at each threshold; with the thresholds in force for it. */
+  input: SweepInput;
 }
+
+/**
+ * What the sweep reads of each question: `matcher.decisionInput` (of a prepared question, so
+ * that the semantic signal counts as in `kefu test`). `thresholds` are those in force for that
+ * question (a question ranked without its embedding is held to the lexical fit).
+ */
+export type SweepInput = DecisionInput & { ids: string[]; thresholds?: KefuThresholds };
 
 const NON_FAQ = new Set(['clarify', 'fallback', 'handoff']);
 
@@ -121,7 +128,7 @@ const NON_FAQ = new Set(['clarify', 'fallback', 'handoff']);
  * const sweep = sweepThresholds(matcher, cases);
  * sweep.recommended.thresholds; // { answer: 0.42, clarify: 0.21 }
  */
-export function sweepThresholds(matcher: Pick<KefuMatcher, 'decisionInput' | 'thresholds'>, cases: readonly KefuTestCase[], options: EvalSweepOptions = {}): EvalSweep {
+export function sweepThresholds(matcher: { thresholds: KefuThresholds; decisionInput(question: string): SweepInput }, cases: readonly KefuTestCase[], options: EvalSweepOptions = {}): EvalSweep {
   const steps = options.steps ?? 100;
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`kefu: steps must be a positive integer, not ${String(steps)}`);
   const keep = options.worst ?? 20;
@@ -129,7 +136,7 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'decisionInput' | 'th
   let clarify = 0;
   let handoff = 0;
   const scored: Scored[] = [];
-  const clarifyInputs: DecisionInput[] = [];
+  const clarifyInputs: SweepInput[] = [];
   for (const c of cases) {
     if (c.expect === 'clarify') {
       clarify++;
@@ -166,10 +173,12 @@ export function sweepThresholds(matcher: Pick<KefuMatcher, 'decisionInput' | 'th
     if (c.right > b.right || (c.right === b.right && (c.wrong < b.wrong || (c.wrong === b.wrong && p.threshold > best.threshold)))) best = p;
   }
   const currentThresholds = { answer: matcher.thresholds.answer, clarify: matcher.thresholds.clarify };
-  const currentPoint = evaluate(scored, currentThresholds.answer, currentThresholds.clarify);
-  let passed = clarifyInputs.filter((input) => decideRule(input, currentThresholds) === 'clarify').length;
+  // At the thresholds in force: each question's own (lexical or semantic fit), as match() decides.
+  const inForce = (input: SweepInput) => input.thresholds ?? currentThresholds;
+  const currentPoint = evaluate(scored, currentThresholds.answer, currentThresholds.clarify, inForce);
+  let passed = clarifyInputs.filter((input) => decideRule(input, inForce(input)) === 'clarify').length;
   for (const s of scored) {
-    const outcome = decide(s, currentThresholds.answer, currentThresholds.clarify);
+    const outcome = decideRule(s.input, inForce(s.input));
     if (s.scope === 'in' ? outcome === 'answer' && s.right : outcome === 'fallback') passed++;
   }
   const judgedCases = scored.length + clarifyInputs.length;
@@ -216,10 +225,11 @@ function decide(s: Scored, answer: number, clarify: number): 'answer' | 'clarify
   return decideRule(s.input, { answer, clarify });
 }
 
-function evaluate(scored: readonly Scored[], answer: number, clarify: number): EvalPoint {
+/** Outcomes at one threshold pair, or (`inForce`) at each question's own thresholds in force. */
+function evaluate(scored: readonly Scored[], answer: number, clarify: number, inForce?: (input: SweepInput) => KefuThresholds): EvalPoint {
   const counts: EvalCounts = { cases: scored.length, right: 0, answered: 0, answeredInScope: 0, wrong: 0, clarified: 0, fallback: 0 };
   for (const s of scored) {
-    const outcome = decide(s, answer, clarify);
+    const outcome = inForce ? decideRule(s.input, inForce(s.input)) : decide(s, answer, clarify);
     if (outcome === 'answer') {
       counts.answered++;
       if (s.scope === 'in') counts.answeredInScope++;

@@ -2,8 +2,10 @@
  * Which embedding path runs in this process, chosen once: the bundled model on
  * onnxruntime-node, or none (lexical matching) when the runtime or the model is missing —
  * said once on stderr, never silently, and reported by `embeddingInfo()` for
- * `kefu match --debug`, the bot's info and the bench notes. With CI=true a missing runtime
- * or model is an error: CI must prove the semantic path ran.
+ * `kefu match --debug`, the bot's info and the bench notes. With KEFU_REQUIRE_SEMANTIC=1 a
+ * missing runtime or model is an error instead (this project's CI sets it, to prove the
+ * semantic path ran; a deployment that must never match lexically can too). CI=true alone does
+ * not: an app's own CI that installed kefu without onnxruntime-node keeps working.
  */
 import type { Embedder } from './embedder.js';
 import { OnnxEmbedder, type OnnxEmbedderOptions } from './onnx-embedder.js';
@@ -46,7 +48,7 @@ export async function loadEmbedder(choice: EmbedderChoice = 'auto', options: Onn
   } catch (err) {
     if (!custom) shared = undefined;
     const reason = (err as Error).message.replace(/^kefu: /, '');
-    if (globalThis.process?.env?.CI === 'true' && globalThis.process.env.KEFU_ALLOW_LEXICAL !== '1') throw err;
+    if (globalThis.process?.env?.KEFU_REQUIRE_SEMANTIC === '1') throw err;
     if (!warned) {
       warned = true;
       (options.warn ?? ((m: string) => console.warn(m)))(`kefu: semantic matching is off, matching lexically: ${reason}`);

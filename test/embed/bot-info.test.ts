@@ -22,3 +22,22 @@ describe('bot.info() says which embedding path runs', () => {
     expect(bot.info().embedding).toEqual({ path: 'lexical', reason: 'semantic matching switched off' });
   });
 });
+
+describe('a missing model or runtime', () => {
+  it('falls back to lexical with one notice, and is an error only with KEFU_REQUIRE_SEMANTIC=1 (not with CI=true alone)', async () => {
+    const notices: string[] = [];
+    const ci = process.env.CI;
+    process.env.CI = 'true';
+    try {
+      const lexical = await loadEmbedder('auto', { modelDir: '/nonexistent/model', warn: (m) => notices.push(m) });
+      expect(lexical.info.path).toBe('lexical');
+      process.env.KEFU_REQUIRE_SEMANTIC = '1';
+      await expect(loadEmbedder('auto', { modelDir: '/nonexistent/model', warn: (m) => notices.push(m) })).rejects.toThrow(/nonexistent/);
+    } finally {
+      delete process.env.KEFU_REQUIRE_SEMANTIC;
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
+    expect(notices.length).toBeLessThanOrEqual(1);
+  });
+});

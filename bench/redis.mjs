@@ -113,7 +113,7 @@ const f = (x, d = 2) => x.toFixed(d);
 const section = `<!-- scale-out:start -->
 ## Scale-out: bot processes sharing one Redis
 
-\`node bench/redis.mjs\` (part of \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}, redis-server ${redisVersion} on loopback (appendonly yes, fsync every second). Each process runs a real bot (nodejieba) on the sample KB with ${concurrency} customers at once, each asking 10 questions per conversation, for ${seconds} s; with Redis every message is a locked read-change-write of its session (lock + GET in one Lua script, SET + SADD/SREM + unlock in another: 2 round trips).
+\`node bench/redis.mjs\` (part of \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}, redis-server ${redisVersion} on loopback (appendonly yes, fsync every second). Each process runs a real bot (nodejieba) on the sample KB with ${concurrency} customers at once, each asking 10 questions per conversation, for ${seconds} s; with Redis every message locks its session and reads its meta hash and turn list in one Lua script, then appends its new turns, writes the meta and unlocks in another (src/redis/session-log.ts: 2 round trips).
 
 | setup | answers/s | p50 | p99 | bot CPU per answer | Redis CPU per answer | CPU busy (of ${os.cpus().length} cores) |
 |---|---:|---:|---:|---:|---:|---:|

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALL_SETS, SCALE_SET, SCALE_SIZES, SET_SYSTEMS, evalDir, repoRoot, setExists, loadSet, subsetSet, orderQueries } from './lib/data.mjs';
+import { ALL_SETS, SCALE_SET, SCALE_SIZES, SET_OPTIONS, SET_SYSTEMS, evalDir, repoRoot, setExists, loadSet, subsetSet, orderQueries } from './lib/data.mjs';
 import { summarize, latencySummaryUs, reliabilityBins, expectedCalibrationError } from './metrics.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { SYSTEM_NAMES, LABELS } from './systems/index.mjs';
@@ -253,6 +253,9 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
       run.dictLoadMs = r.meta.dictLoadMs;
       run.notes.push(`${r.meta.dictName ?? 'dictionary'} dictionary load ${Math.round(r.meta.dictLoadMs)} ms (not in build)`);
     }
+    // which matching path ran: semantic (the model) or lexical (and why)
+    const emb = r.meta?.embedding;
+    if (job.system === 'kefu' && emb) run.notes.push(emb.path === 'lexical' ? `lexical (${job.options?.semantic === false ? 'semantic off for this set' : emb.reason})` : `semantic: ${emb.name}`);
     if (job.system === 'nlpjs' && run.metrics.inScope) {
       // The intent NLP.js returns ('None' under its threshold) as top-1, for comparison
       // with figures that score that intent rather than the classification ranking.
@@ -349,7 +352,7 @@ async function main() {
     for (const size of sizes) {
       for (const system of opts.systems) {
         if (SET_SYSTEMS[setName] && !SET_SYSTEMS[setName].includes(system)) continue;
-        runs.push(await runJob({ ...base, setName, size, system, options: {} }, opts));
+        runs.push(await runJob({ ...base, setName, size, system, options: { ...SET_OPTIONS[setName]?.[system] } }, opts));
       }
     }
   }

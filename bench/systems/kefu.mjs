@@ -84,7 +84,7 @@ export async function create({ options = {} } = {}) {
       const faqs = kb.map((e) => ({ id: e.id, question: e.question, similar: e.similar, answer: '…' }));
       // KEFU_SEMANTIC=0 measures the lexical-only mode; semantic vectors are reused across runs
       // from bench/.cache/vectors.bin (the warm build), never written elsewhere.
-      const semantic = process.env.KEFU_SEMANTIC !== '0' && !ablate.includes('semantic');
+      const semantic = options.semantic !== false && process.env.KEFU_SEMANTIC !== '0' && !ablate.includes('semantic');
       if (semantic) mkdirSync(path.join(repoRoot, 'bench/.cache'), { recursive: true });
       matcher = await mod.createMatcher({ faqs }, { ablate, semantic, vectorCache: semantic ? path.join(repoRoot, 'bench/.cache/vectors.bin') : undefined });
       meta.embedding = matcher.embedding;

@@ -97,10 +97,10 @@ export function buildPostings(sentences: readonly SparseVector[], featureCount: 
   return { start, docs, weights };
 }
 
-/** Position of x in an ascending array, or -1. */
-export function searchSorted(sorted: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
+/** Position of x in an ascending array (or its part sorted[from … to - 1]), or -1. */
+export function searchSorted(sorted: Int32Array, x: number, from = 0, to = sorted.length): number {
+  let lo = from;
+  let hi = to - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid] === x) return mid;

@@ -145,7 +145,7 @@ export function naiveBayesPosterior(nb: NbTable, nbVocab: number, candidates: re
         for (let i = from; i < to; i++) if (table.get(feats[i]) !== 0) s += Math.log(counts[i] + alpha) - logAlpha;
       } else {
         for (const f of queryFeats) {
-          const i = searchRange(feats, from, to, f);
+          const i = searchSorted(feats, f, from, to);
           if (i >= 0) s += Math.log(counts[i] + alpha) - logAlpha;
         }
       }
@@ -153,11 +153,11 @@ export function naiveBayesPosterior(nb: NbTable, nbVocab: number, candidates: re
       if (s > max) max = s;
       continue;
     }
-    for (const f of held.feats) if (searchRange(feats, from, to, f) >= 0) total--;
+    for (const f of held.feats) if (searchSorted(feats, f, from, to) >= 0) total--;
     const denom = Math.log(total + alpha * nbVocab);
     let s = 0;
     for (const f of queryFeats) {
-      const i = searchRange(feats, from, to, f);
+      const i = searchSorted(feats, f, from, to);
       let count = i >= 0 ? counts[i] : 0;
       if (count > 0 && searchSorted(held.feats, f) >= 0) count--;
       s += Math.log(count + alpha) - denom;
@@ -168,19 +168,6 @@ export function naiveBayesPosterior(nb: NbTable, nbVocab: number, candidates: re
   let z = 0;
   for (const s of ll) z += Math.exp((s - max) / TUNING.nbTemperature);
   return ll.map((s) => Math.exp((s - max) / TUNING.nbTemperature) / z);
-}
-
-/** Position of x in sorted[from … to - 1] (ascending), or -1. */
-function searchRange(sorted: Int32Array, from: number, to: number, x: number): number {
-  let lo = from;
-  let hi = to - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === x) return mid;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 function heldSentence(index: SearchIndex, exclude: Exclude): IndexedSentence | undefined {

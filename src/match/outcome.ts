@@ -43,7 +43,7 @@ export function explanationOf(engine: Engine, ranked: Ranked): KefuMatchExplanat
       id: engine.kb.faqs[s.entry].id,
       confidence: round(s.p ?? 0),
       score: round(s.score),
-      signals: Object.fromEntries(SIGNALS.map((k, i) => [k, round(s.signals?.[i] ?? 0)])),
+      signals: { ...Object.fromEntries(SIGNALS.map((k, i) => [k, round(s.signals?.[i] ?? 0)])), ...Object.fromEntries(Object.entries(s.more ?? {}).map(([k, v]) => [k, round(v)])) },
     })),
   };
 }

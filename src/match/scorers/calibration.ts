@@ -63,6 +63,13 @@ export function belowAnswerFloor(engine: Engine, c: Candidate | undefined): bool
   return !lexical || !c!.signals || predict(lexical, c!.signals) < Math.max(VOUCH, lexical.answerThreshold ?? 0);
 }
 
+/** Whether the lexical model alone would offer this candidate (its confidence reaches its own clarify threshold). */
+function lexicalOffer(engine: Engine, c: Candidate): boolean {
+  const lexical = engine.semantic?.lexicalModel;
+  if (!lexical || !c.signals) return true;
+  return predict(lexical, c.signals) >= fittedThresholds(lexical, engine.settings.explicitThresholds, engine.thresholds).clarify;
+}
+
 export const calibrationScorer: Scorer<'calibration'> = {
   name: 'calibration',
   stage: 'confidence',
@@ -76,9 +83,13 @@ export const calibrationScorer: Scorer<'calibration'> = {
     if (!lexical && floor > 0 && Math.max(...scored.map((c) => c.more?.semantic ?? 0)) < floor) {
       for (const c of scored) c.p = Math.min(c.p!, engine.thresholds.clarify * 0.9);
     } else if (!lexical && belowAnswerFloor(engine, scored[0])) {
-      // Not close enough to its FAQ to be a paraphrase of it: offered ("did you mean"), not answered.
+      // Not close enough to its FAQ to be a paraphrase of it: not answered; offered ("did you
+      // mean") only when its words alone make it worth offering (茅台的股价今天涨了没有 is 0.60
+      // from 价格保护 in meaning, under the sample KB's answer floor of 0.62, and shares no
+      // word that matters with it: declined, not offered).
       const answerAt = Math.min(engine.thresholds.answer, engine.kb.faqs[scored[0]!.entry]!.threshold ?? 1);
-      for (const c of scored) c.p = Math.min(c.p!, answerAt * 0.99);
+      const offer = lexicalOffer(engine, scored[0]!);
+      for (const c of scored) c.p = Math.min(c.p!, offer ? answerAt * 0.99 : engine.thresholds.clarify * 0.9);
     }
   },
 };

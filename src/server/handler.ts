@@ -144,13 +144,15 @@ export function createKefuServer(options: KefuServerOptions): KefuServer {
   sweep.unref?.();
 
   // Local mode answers from the KB this server runs, not the sample KB the package ships:
-  // built on first request (and again after the bot's KB is replaced), lexical as in a browser.
-  let local: { kb: object; file: Promise<Cached> } | undefined;
+  // built on first request, and again after the bot's KB is replaced or grows in place (a
+  // hot update adds questions or FAQs to the running KB object), lexical as in a browser.
+  let local: { kb: object; size: string; file: Promise<Cached> } | undefined;
   const localIndex = () => {
-    const kb = options.bot.matcher.kb;
-    if (local?.kb !== kb) {
+    const { kb, size: s } = options.bot.matcher;
+    const size = `${s.faqs}/${s.questions}`;
+    if (local?.kb !== kb || local.size !== size) {
       const file = localModeIndex(kb).then(({ lite }) => memoryFile(new TextEncoder().encode(JSON.stringify(lite)), 'application/json; charset=utf-8'));
-      local = { kb, file: file.catch((err: unknown) => ((local = undefined), Promise.reject(err))) };
+      local = { kb, size, file: file.catch((err: unknown) => ((local = undefined), Promise.reject(err))) };
     }
     return local.file;
   };

@@ -39,4 +39,13 @@ describe('local mode index of the served KB', async () => {
     const etag = first.headers.get('etag')!;
     expect((await get({ 'if-none-match': etag })).status).toBe(304);
   });
+
+  it('follows a hot update of the running KB (questions added in place)', async () => {
+    const before = await (await get()).json();
+    expect(before.kb.faqs.find((f: { id: string }) => f.id === 'parking').similar).not.toContain('车能停哪里');
+    bot.matcher.addQuestions('parking', ['车能停哪里']);
+    const after = await (await get()).json();
+    expect(after.kb.faqs.find((f: { id: string }) => f.id === 'parking').similar).toContain('车能停哪里');
+    expect((await createBrowserMatcher(after)).match('车能停哪里').id).toBe('parking');
+  });
 });

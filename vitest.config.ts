@@ -13,8 +13,8 @@ const E2E = ['test/e2e/**/*.test.ts', 'test/**/*.e2e.test.ts', 'test/**/*.slow.t
 // load again — nodejieba's dictionary (1.5-3.5 s CPU), the embedding model (0.7 s), the module
 // graph, the vectors of the sample KB's questions (kept per embedder) — is loaded once per
 // worker instead of once per file (37 files: 344 → 184 s CPU). Files that check what happens
-// once per process (a warning given once) still get a process of their own.
-const OWN_PROCESS = ['test/embed/embedder.test.ts'];
+// once per process (a warning given once, the first parse of a table) get a process of their own.
+const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 
 // nodejieba builds its dictionary from millions of small allocations; glibc backs malloc with
 // huge pages when a process starts with this tunable, halving that load (as the CLI's launcher
@@ -28,15 +28,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...E2E, ...OWN_PROCESS], isolate: false, env: HUGE_PAGES, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...E2E, ...OWN_PROCESS], isolate: false, maxWorkers: 2, env: HUGE_PAGES, testTimeout: 180_000, hookTimeout: 180_000 },
       },
       {
         extends: true,
-        test: { name: 'fast-own-process', include: OWN_PROCESS, env: HUGE_PAGES, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'fast-own-process', include: OWN_PROCESS, maxWorkers: 2, env: HUGE_PAGES, testTimeout: 180_000, hookTimeout: 180_000 },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E, testTimeout: 600_000, hookTimeout: 600_000 },
+        test: { name: 'e2e', include: E2E, maxWorkers: 1, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

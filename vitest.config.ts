@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two groups: `fast` (in-process tests; `npm run test:fast`, under a minute) and `e2e` (real
-// processes: the CLI, Chromium, redis-server, worker processes, a real socket's timeouts, the
+// Two groups: `fast` (in-process tests; `npm run test:fast`: ~60 s of CPU over two workers)
+// and `e2e` (real processes: the CLI, Chromium, redis-server, worker processes, a real socket's timeouts, the
 // benchmark smoke run, the README's code blocks; and in-process tests slow by nature, such as
 // 10,000-FAQ builds). A test that spawns a process goes in test/e2e/, test/cli/ or a file
 // named *.e2e.test.ts beside the behaviour it checks; a slow in-process one in *.slow.test.ts.

@@ -16,13 +16,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const TUNABLE = 'glibc.malloc.hugetlb=1';
+const SEGMENTING = new Set(['chat', 'match', 'validate', 'test', 'eval', 'build', 'learn', 'serve']);
 
 function worthRestarting(argv: string[]): boolean {
   const env = process.env;
   if (process.platform !== 'linux' || env.KEFU_HUGEPAGES === '0' || env.GLIBC_TUNABLES?.includes('glibc.malloc.hugetlb')) return false;
-  // Commands that never segment: help, version, schema.
+  // Only commands that segment text; import, export, schema and help never load nodejieba, and
+  // a restart would cost them a Node start and inflate their peak RSS (huge pages, 2 MB each).
   const [name] = argv;
-  if (!name || name.startsWith('-') || name === 'help' || name === 'schema' || argv.includes('--help') || argv.includes('-h')) return false;
+  if (!name || !SEGMENTING.has(name) || argv.includes('--help') || argv.includes('-h')) return false;
   if (env.KEFU_SEGMENTER === 'intl' || argv.some((a, i) => a === '--segmenter=intl' || (a === '--segmenter' && argv[i + 1] === 'intl'))) return false;
   try {
     if (/\[never\]/.test(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))) return false;

@@ -3,6 +3,10 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createMatcher } from '../index.js';
+import type { Embedder } from '../embed/embedder.js';
+import { loadEmbedder, type EmbeddingInfo } from '../embed/load.js';
+import { BGE_SMALL_ZH } from '../embed/model.js';
+import { bundledEmbedderName } from '../embed/onnx-embedder.js';
 import { loadKnowledgeBase } from '../node/load-kb.js';
 import { withActiveTasks } from '../task/compile.js';
 import type { KefuMatcher } from '../match/matcher.js';
@@ -31,7 +35,7 @@ export async function loadMatcher(kb: string, values: { segmenter?: string; debu
   const matcher = await loadOrBuild(kb, info.name, options, cache && !values['no-cache'], actions);
   if (values.debug) {
     const e = matcher.embedding;
-    console.error(`kefu: semantic matching: ${e.path}${e.name ? ` (${e.name}, ${Math.round(e.loadMs)} ms to load)` : ''}${e.reason ? ` — ${e.reason}` : ''}${matcher.semantic.on ? `, cosine weight ${matcher.semantic.weight} fitted on this KB` : ''}`);
+    console.error(`kefu: semantic matching: ${e.path}${e.name ? ` (${e.name}, ${e.loadMs ? `${Math.round(e.loadMs)} ms to load` : 'loaded when a question needs it'})` : ''}${e.reason ? ` — ${e.reason}` : ''}${matcher.semantic.on ? `, cosine weight ${matcher.semantic.weight} fitted on this KB` : ''}`);
   }
   return matcher;
 }
@@ -44,7 +48,9 @@ async function loadOrBuild(kb: string, segmenterName: string, options: { segment
   const saved = (await entry?.readIndex()) as { segmenter?: string } | undefined;
   if (saved?.segmenter === segmenterName) {
     try {
-      const matcher = await createMatcher(saved as Parameters<typeof createMatcher>[0], options);
+      const lazy = options.semantic && !options.vectorCache && (saved as { semantic?: unknown }).semantic ? lazyBundledEmbedder() : undefined;
+      const matcher = await createMatcher(saved as Parameters<typeof createMatcher>[0], { ...options, semantic: lazy?.embedder ?? options.semantic });
+      if (lazy) matcher.embedding = lazy.info;
       // An index saved lexically while onnxruntime-node was missing has no vectors: now that the
       // model loads, build below (once) rather than stay lexical without a word.
       const lexicalOnly = options.semantic && !(saved as { semantic?: unknown }).semantic && matcher.embedding.path === 'onnxruntime-node';
@@ -56,6 +62,27 @@ async function loadOrBuild(kb: string, segmenterName: string, options: { segment
   const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), options);
   await entry?.writeIndex(matcher.toJSON());
   return matcher;
+}
+
+/**
+ * The bundled model for an index restored from the cache, loaded on its first use: a question
+ * the lexical stage alone answers with certainty is never embedded (scorers/semantic.ts, the
+ * cascade), so `echo 怎么退货 | kefu chat` answers without loading the model at all (~0.35 s
+ * CPU, 0.6 s wall under load). Its name is the model's on this runtime, known without loading
+ * it, so the saved vectors are restored exactly as with the model loaded; answers do not change.
+ */
+function lazyBundledEmbedder(): { embedder: Embedder; info: EmbeddingInfo } | undefined {
+  const name = bundledEmbedderName();
+  if (!name) return undefined; // no runtime: createMatcher says so and matches lexically
+  let real: Promise<Embedder> | undefined;
+  const load = async (): Promise<Embedder> => {
+    const { embedder, info } = await loadEmbedder('auto');
+    // The index was saved with this model's vectors; should the model no longer load (a damaged file), say so rather than answer differently.
+    if (!embedder) throw new Error(`the embedding model cannot load (${info.reason}); run with --no-semantic to match lexically`);
+    return embedder;
+  };
+  const embedder: Embedder = { name, dim: BGE_SMALL_ZH.dim, embed: async (texts) => (await (real ??= load())).embed(texts) };
+  return { embedder, info: { path: 'onnxruntime-node', name, loadMs: 0 } };
 }
 
 /** A .json path may be a KB file or a prebuilt index; the index has `format: "kefu-index"`. */

@@ -51,6 +51,12 @@ export function ortLoadError(): string | undefined {
   return ortError?.message.split('\n')[0];
 }
 
+/** The name `OnnxEmbedder.create()` gives the bundled model on this runtime, without loading the model (undefined without onnxruntime-node). */
+export function bundledEmbedderName(): string | undefined {
+  const rt = loadOrt();
+  return rt && `${BGE_SMALL_ZH.name} int8 on onnxruntime-node ${(rt.env as { versions?: { common?: string } }).versions?.common ?? 'unknown'}`;
+}
+
 export class OnnxEmbedder implements Embedder {
   readonly name: string;
   readonly dim = BGE_SMALL_ZH.dim;
@@ -59,9 +65,8 @@ export class OnnxEmbedder implements Embedder {
     private readonly session: Session,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly batchSize: number,
-    version: string,
   ) {
-    this.name = `${BGE_SMALL_ZH.name} int8 on onnxruntime-node ${version}`;
+    this.name = bundledEmbedderName()!;
   }
 
   /** Load the model (checks its sha256) into an onnxruntime-node session; ~1 s. */
@@ -77,8 +82,7 @@ export class OnnxEmbedder implements Embedder {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
     });
-    const version = (rt.env as { versions?: { common?: string } }).versions?.common ?? 'unknown';
-    return new OnnxEmbedder(rt, session, tokenizer, options.batchSize ?? 1, version);
+    return new OnnxEmbedder(rt, session, tokenizer, options.batchSize ?? 1);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {

@@ -68,7 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('kefu serve restart (state in --data) and
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but chromium is missing at ${CHROMIUM}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const child of started) child.kill('SIGKILL');

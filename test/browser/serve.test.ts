@@ -115,7 +115,7 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
     evilSite = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>evil</title>'));
     await new Promise<void>((ok) => evilSite.listen(0, '127.0.0.1', ok));
     evilUrl = `http://127.0.0.1:${(evilSite.address() as AddressInfo).port}`;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -202,7 +202,7 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
     await c2.locator('.kefu-agent', { hasText: '快递明天到' }).waitFor({ timeout: 45_000 });
     expect(await c2.locator('.kefu-agent', { hasText: '正在为您查询' }).count()).toBe(1); // nothing shown twice
     ran++;
-  }, 300_000);
+  });
 
   it('a page on another origin cannot post (403); the agent API without credentials → 401', async () => {
     const page = await newPage();
@@ -226,7 +226,7 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
     const codes = await own.evaluate(async () => Promise.all(['/api/agent/queue', '/api/agent/messages', '/api/agent/me'].map((p) => fetch(p).then((r) => r.status))));
     expect(codes).toEqual([401, 401, 401]);
     ran++;
-  }, 120_000);
+  });
 
   it('no agent comes: the wait ends on time and a left message reaches the console', async () => {
     // A second server on the same Redis with a short wait (customers on it, the agent on the first).
@@ -249,7 +249,7 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
       await short.stop();
     }
     ran++;
-  }, 120_000);
+  });
 
   it('axe: no serious or critical violations in the widget (desktop and phone) and the console', async () => {
     const page = await customer();
@@ -288,5 +288,5 @@ describe.skipIf((!HAVE_CHROMIUM || !haveRedis) && !CI)('kefu serve in chromium',
     const A = await agent('wang:wang-secret');
     expect(await axeSerious(A)).toEqual([]);
     ran++;
-  }, 180_000);
+  });
 });

@@ -147,7 +147,7 @@ describe.skipIf(!HAVE_CHROMIUM && !CI)('chat widget in chromium', () => {
       }),
     ]);
     mkdirSync(SHOTS, { recursive: true });
-  }, 90_000);
+  });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});

@@ -1,4 +1,4 @@
-// One OS process capturing into a shared JSONL learning queue (test/hostile/shared-queue.test.ts).
+// One OS process capturing into a shared JSONL learning queue (test/hostile/shared-queue.e2e.test.ts).
 // argv: dist entry, kb dir, queue file, worker index, captures, every-nth shared
 const [entry, kb, file, w, n, every] = process.argv.slice(2);
 const { createMatcher, KefuLearner, JsonlLearningStore } = await import(entry);

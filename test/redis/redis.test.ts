@@ -159,7 +159,7 @@ d('two bot processes sharing one Redis', () => {
     const p = prefix('pair');
     [a, b] = await Promise.all([startWorker(url, p, kb), startWorker(url, p, kb)]);
     expect(a.pid).not.toBe(b.pid);
-  }, 60_000);
+  });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
   });
@@ -284,6 +284,5 @@ d('Redis killed mid-run', () => {
         await server.stop();
       }
     },
-    120_000,
   );
 });

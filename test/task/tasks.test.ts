@@ -2,7 +2,6 @@
  * Tasks through the public API: host actions with their context and timeout, the handoff
  * event carrying the task, expiry with the session, follow-ups switched off, KB checks.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBot, KefuKnowledgeBaseError, MemorySessionStore, type KefuHandoffEvent } from '../../src/index.js';
@@ -109,15 +108,4 @@ describe('tasks through createBot', () => {
     const tasks = [{ ...kb.tasks[0], answer: '{orderNumber} {whoKnows}' }];
     await expect(createBot({ knowledgeBase: { ...kb, tasks }, actions: { trackOrder: () => ({}) } })).rejects.toThrow(/\{whoKnows\}/);
   });
-});
-
-describe('kefu chat --actions', () => {
-  it('asks for the order number, then answers with the shop’s tracking result', () => {
-    const root = path.resolve(__dirname, '../..');
-    const out = execFileSync('node', ['dist/cli/main.js', 'chat', 'knowledge-base', '--actions', 'examples/shop/actions.mjs', '--json'], { cwd: root, input: '我的快递到哪了\nSO20241111001\n', encoding: 'utf8' });
-    const [a, b] = out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(a.task).toMatchObject({ status: 'collecting', missing: ['orderNumber'] });
-    expect(b.task.status).toBe('done');
-    expect(b.text).toContain('SF1234567890123');
-  }, 120_000);
 });

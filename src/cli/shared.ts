@@ -3,6 +3,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createMatcher } from '../index.js';
+import { asValidated } from '../kb/from-object.js';
 import { loadKnowledgeBase } from '../node/load-kb.js';
 import { withActiveTasks } from '../task/compile.js';
 import type { KefuMatcher } from '../match/matcher.js';
@@ -53,7 +54,7 @@ async function loadOrBuild(kb: string, segmenterName: string, options: { segment
       // An entry this kefu cannot read: build below and replace it.
     }
   }
-  const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), options);
+  const matcher = await createMatcher(withActiveTasks(asValidated(await loadKnowledgeBase(kb)), actions), options);
   await entry?.writeIndex(matcher.toJSON());
   return matcher;
 }

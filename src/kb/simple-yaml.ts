@@ -31,8 +31,11 @@ const NULL_OR_BOOL = /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-/** Characters this reader does not judge: tabs, CR, other controls, BOM, NEL and the Unicode line separators. */
-const UNSUPPORTED_TEXT = /[\x00-\x08\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
+/**
+ * Characters this reader does not judge: tabs, CR, other controls, NEL and the Unicode line
+ * separators. A BOM is read inside quotes only (copied questions carry them).
+ */
+const UNSUPPORTED_TEXT = /[\x00-\x08\x09\x0b-\x1f\x7f\u0085\u2028\u2029]/;
 /** A plain scalar may not start with an indicator. */
 const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const MAX_DEPTH = 32;
@@ -176,7 +179,7 @@ function scalar(rest: string): unknown {
 
 /** A plain scalar's value by the core schema. */
 function plain(s: string): unknown {
-  if (s === '' || INDICATOR.test(s) || s.includes(': ') || s.endsWith(':')) throw LEAVE;
+  if (s === '' || INDICATOR.test(s) || s.includes(': ') || s.endsWith(':') || s.includes('\ufeff')) throw LEAVE;
   if (NULL_OR_BOOL.test(s)) return s === '~' || s[0] === 'n' || s[0] === 'N' ? null : s[0] === 't' || s[0] === 'T';
   if (INT.test(s)) return parseInt(s, 10);
   if (FLOAT.test(s)) return parseFloat(s);

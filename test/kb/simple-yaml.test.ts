@@ -54,6 +54,8 @@ const read = [
   'faqs:\n  - id: a\n    question: q\n    answer: a\n    threshold: 0.8\n    handoff: true\n    tags: []\n    priority: high\nthresholds:\n  answer: .5\n  clarify: 1e-1\nvariables: {}\nx: ~\ny: Null\nz: FALSE\nw: +12\nv: 3天能到吗\nu: 12:30\nt: http://a.b/c?d=e\nempty:\n',
   // one-line flow sequences, as the sample KB writes keywords and synonyms
   'synonyms:\n  - [退货, 退回去, return]\n  - [ "a, b" , \'c\'\'d\', 12, true ]  # x\nkeywords: []\npatterns: ["(怎么|如何) @退货", "@退货 流程"]\n',
+  // a BOM inside quotes (copied text)
+  'a: "\ufeff怎么更改"\nb:\n- \'x\ufeff\'\n',
   // `-   key` items: keys at the column of the first one
   'faqs:\n-   id: a\n    question: b\n    answer: c\n',
 ];
@@ -73,6 +75,9 @@ const leave = [
   'a: 1\na: 2\n', // duplicate key
   '__proto__: 1\n', // forbidden key
   'a:\tb\n', // tab
+  'a: \ufeffx\n', // a BOM outside quotes
+  '\ufeffa: 1\n',
+  'a:\n  \ufeff- 1\n',
   'a: b\r\n', // CR
   'a: 0x1F\n', // hex: the library's
   'a: .inf\n',

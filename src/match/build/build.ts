@@ -6,10 +6,10 @@
 import type { KnowledgeBase } from '../../kb/schema.js';
 import { normalize } from '../../text/normalize.js';
 import { enabled, type Engine } from '../engine.js';
-import { rawWeight, setIdf, setNbFeatures, type FeatureSpace } from '../index/features.js';
+import { familyWeights, setIdf, setNbFeatures, type FeatureSpace } from '../index/features.js';
 import { packCommonFirst, packFlat, pinyinNormOf } from '../index/flat.js';
 import type { Flat } from '../index/postings.js';
-import { buildPostings, type IndexedSentence } from '../index/vectors.js';
+import { buildPostings, tfWeight, type IndexedSentence } from '../index/vectors.js';
 import type { KefuMatcherOptions } from '../options.js';
 import { NbTable } from '../scorers/naive-bayes.js';
 import { runSync, type Steps } from '../steps.js';
@@ -137,6 +137,9 @@ function* unitVectors(fs: FeatureSpace, pairs: Growable, starts: readonly number
   const offset = new Int32Array(owners.length + 1);
   const data = pairs.data;
   const sentences: IndexedSentence[] = [];
+  // rawWeight's factors, read from dense tables: its feature-key lookup per pair was most of this loop.
+  const familyW = familyWeights(fs);
+  const idf = fs.idf;
   let at = 0;
   for (let s = 0; s < owners.length; s++) {
     const from = starts[s];
@@ -146,7 +149,7 @@ function* unitVectors(fs: FeatureSpace, pairs: Growable, starts: readonly number
     let norm = 0;
     for (let i = 0; i < m; i++) {
       const id = data[from + 2 * i];
-      const w = rawWeight(fs, id, data[from + 2 * i + 1]);
+      const w = familyW[id] * tfWeight(data[from + 2 * i + 1]) * idf[id];
       feats[at + i] = id;
       weights[at + i] = w;
       norm += w * w;

@@ -12,7 +12,7 @@
 // question over the rounds and each round's p50.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSet } from './lib/data.mjs';
+import { loadSet, SET_OPTIONS } from './lib/data.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -32,7 +32,8 @@ const questions = set.queries.map((q) => q.text);
 const builds = [];
 for (const dir of args) {
   const { createMatcher } = await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
-  const matcher = await createMatcher({ faqs }, { consolidateMs: false });
+  // The set's options as `npm run bench` gives them (zh-scale-100k: lexical).
+  const matcher = await createMatcher({ faqs }, { consolidateMs: false, ...SET_OPTIONS[setName]?.kefu });
   for (const q of questions) matcher.match(q); // warm-up: every code path the questions take
   builds.push({ dir, matcher, cpu: Infinity, p50s: [] });
 }

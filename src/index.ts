@@ -7,7 +7,7 @@ import { checkMatcherOptions, splitBotOptions } from './create.js';
 import { loadEmbedder } from './embed/load.js';
 import type { Embedder } from './embed/embedder.js';
 import { VectorCache, withVectorCache } from './embed/vector-cache.js';
-import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
+import { asValidated, knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
 import { isSerializedIndex } from './match/index/serialize.js';
 import { KefuMatcher as Matcher } from './match/matcher.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
@@ -60,7 +60,7 @@ export async function createMatcher(input: string | KnowledgeBaseInput | Seriali
   checkMatcherOptions(options, 'createMatcher', LOAD_KEYS);
   const { maxFileBytes, semantic = true, vectorCache, ...rest } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
-  const kb = typeof input === 'string' ? await loadKnowledgeBase(input, { maxFileBytes }) : input;
+  const kb = typeof input === 'string' ? asValidated(await loadKnowledgeBase(input, { maxFileBytes })) : input;
   const loaded = await loadEmbedder(semantic === false ? 'off' : semantic === true ? 'auto' : semantic);
   let embedder = loaded.embedder;
   const cache = embedder && vectorCache ? VectorCache.open(vectorCache, embedder.name, embedder.dim) : undefined;
@@ -90,7 +90,7 @@ export async function createBot(options: KefuBotCreateOptions): Promise<KefuBot>
   const { knowledgeBase, matcher, bot } = splitBotOptions(options, LOAD_KEYS);
   // Validated whole first (a broken task is reported even without its action); then tasks the
   // host gives no action for are left out of the index (src/task/compile.ts).
-  const kb = typeof knowledgeBase === 'string' ? await loadKnowledgeBase(knowledgeBase, { maxFileBytes: matcher.maxFileBytes }) : (knowledgeBase as SerializedIndex).format === 'kefu-index' ? knowledgeBase : knowledgeBaseFromObject(knowledgeBase as KnowledgeBaseInput);
+  const kb = typeof knowledgeBase === 'string' ? asValidated(await loadKnowledgeBase(knowledgeBase, { maxFileBytes: matcher.maxFileBytes })) : (knowledgeBase as SerializedIndex).format === 'kefu-index' ? knowledgeBase : knowledgeBaseFromObject(knowledgeBase as KnowledgeBaseInput);
   const input = (kb as SerializedIndex).format === 'kefu-index' ? kb : withActiveTasks(kb as KnowledgeBase, bot.actions);
   return new KefuBot(await createMatcher(input, matcher), bot);
 }

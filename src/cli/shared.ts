@@ -7,6 +7,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { loadEmbedder, type EmbeddingInfo } from '../embed/load.js';
 import { BGE_SMALL_ZH } from '../embed/model.js';
 import { bundledEmbedderName } from '../embed/onnx-embedder.js';
+import { asValidated } from '../kb/from-object.js';
 import { loadKnowledgeBase } from '../node/load-kb.js';
 import { withActiveTasks } from '../task/compile.js';
 import type { KefuMatcher } from '../match/matcher.js';
@@ -59,7 +60,7 @@ async function loadOrBuild(kb: string, segmenterName: string, options: { segment
       // An entry this kefu cannot read: build below and replace it.
     }
   }
-  const matcher = await createMatcher(withActiveTasks(await loadKnowledgeBase(kb), actions), options);
+  const matcher = await createMatcher(withActiveTasks(asValidated(await loadKnowledgeBase(kb)), actions), options);
   await entry?.writeIndex(matcher.toJSON());
   return matcher;
 }

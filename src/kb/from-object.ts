@@ -7,11 +7,29 @@ import type { KbFileInput, KnowledgeBase } from './schema.js';
 export type KnowledgeBaseInput = KbFileInput | KnowledgeBase;
 
 /**
+ * KBs that loadKnowledgeBase has just validated and compiled, on their way to the matcher
+ * inside kefu (createMatcher or createBot with a path, the CLI) with no user code between:
+ * knowledgeBaseFromObject does not validate them again (at 100,000 FAQs a second pass took
+ * ~1 s). A KB with tasks is still rebuilt, since its task entries follow the host's actions.
+ */
+const validated = new WeakSet<object>();
+
+/** Marks `kb` as just loaded and validated (see `validated`); only for kefu's own load paths. */
+export function asValidated<T extends object>(kb: T): T {
+  validated.add(kb);
+  return kb;
+}
+
+/**
  * Validate an in-memory KB (the same rules as files). Throws KefuKnowledgeBaseError listing
  * every problem with its FAQ id and field.
  */
 export function knowledgeBaseFromObject(input: KnowledgeBaseInput, name = '<object>'): KnowledgeBase {
   const raw = input as KnowledgeBase;
+  if (validated.has(raw) && !raw.tasks?.length) {
+    const { warnings: _warnings, ...kb } = raw as KnowledgeBase & { warnings?: unknown };
+    return kb;
+  }
   const plain = {
     // A compiled KB holds its tasks' matcher entries among the FAQs; they are rebuilt from `tasks`.
     ...(raw.faqs ? { faqs: raw.faqs.filter((f) => !f.task).map(({ source: _source, ...faq }) => faq) } : { faqs: raw.faqs }),

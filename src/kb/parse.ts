@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { KefuProblem, KefuProblemCode } from '../errors.js';
 import { closest } from '../did-you-mean.js';
 import { KbFileSchema, type KbFileData } from './schema.js';
+import { readSimpleYaml } from './simple-yaml.js';
 
 export interface ParseKbOptions {
   /** Largest file accepted, in bytes (UTF-8, as on disk). Default 5,000,000 (5 MB). */
@@ -92,6 +93,12 @@ export function parseKbFile(text: string, file: string, options: ParseKbOptions 
       return fail('parse-error', `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, line);
     }
   }
+  // Most KB files are plain block YAML: read fast, and through the `yaml` library (which
+  // also locates every problem) only when they are not, or when something in them is wrong.
+  if (!file.toLowerCase().endsWith('.json')) {
+    const fast = readSimpleFile(text, file);
+    if (fast) return fast;
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -170,6 +177,32 @@ export function parseKbFile(text: string, file: string, options: ParseKbOptions 
     return result;
   }
   result.data = parsed.data;
+  return result;
+}
+
+/** A valid file read by simple-yaml.ts, with the same lines the `yaml` path gives; else undefined. */
+function readSimpleFile(text: string, file: string): ParsedKbFile | undefined {
+  const simple = readSimpleYaml(text);
+  const raw = simple?.value;
+  if (!simple || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const parsed = KbFileSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const result: ParsedKbFile = { file, data: parsed.data, faqLines: [], problems: [] };
+  const faqs = (raw as { faqs?: unknown }).faqs;
+  if (Array.isArray(faqs)) {
+    result.faqLines = simple.itemLines.get(faqs) ?? [];
+    result.faqFieldLines = faqs.map((faq: unknown) => {
+      const lines: Record<string, number> = {};
+      const keys = faq !== null && typeof faq === 'object' ? simple.keyLines.get(faq) : undefined;
+      if (!keys) return lines;
+      for (const key of Object.keys(keys)) {
+        lines[key] = keys[key]!;
+        const value = (faq as Record<string, unknown>)[key];
+        if (Array.isArray(value)) simple.itemLines.get(value)?.forEach((l, j) => (lines[`${key}[${j}]`] = l));
+      }
+      return lines;
+    });
+  }
   return result;
 }
 

@@ -6,10 +6,10 @@
 import type { KnowledgeBase } from '../../kb/schema.js';
 import { normalize } from '../../text/normalize.js';
 import { enabled, type Engine } from '../engine.js';
-import { rawWeight, setIdf, setNbFeatures, type FeatureSpace } from '../index/features.js';
+import { familyWeights, setIdf, setNbFeatures, type FeatureSpace } from '../index/features.js';
 import { packCommonFirst, packFlat, pinyinNormOf } from '../index/flat.js';
 import type { Flat } from '../index/postings.js';
-import { buildPostings, type IndexedSentence } from '../index/vectors.js';
+import { buildPostings, tfWeight, type IndexedSentence } from '../index/vectors.js';
 import type { KefuMatcherOptions } from '../options.js';
 import { NbTable } from '../scorers/naive-bayes.js';
 import { runSync, type Steps } from '../steps.js';
@@ -28,11 +28,16 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
   const starts: number[] = [0];
   const owners: number[] = [];
   const texts: string[] = [];
+  // normalize once per question: for its features and for its compact form (installSteps).
+  const compacts: string[] = [];
   let df: Int32Array = new Int32Array(1024);
   for (let e = 0; e < kb.faqs.length; e++) {
     const faq = kb.faqs[e];
     for (const q of [faq.question, ...faq.similar]) {
-      for (const [key, tf] of engine.extractor.analyze(q).features) {
+      const normalized = normalize(q);
+      const compact = normalized.replace(/ /g, '');
+      compacts.push(compact === q ? q : compact);
+      for (const [key, tf] of engine.extractor.analyze(q, normalized).features) {
         let id = fs.ids.get(key);
         if (id === undefined) {
           id = fs.keys.length;
@@ -54,7 +59,7 @@ export function* buildSteps(kb: KnowledgeBase, options: KefuMatcherOptions): Ste
   setIdf(fs, df.subarray(0, fs.keys.length), n);
   const { sentences, flat } = yield* unitVectors(fs, pairs, starts, owners, texts);
   engine.index.flat = flat;
-  yield* installSteps(engine, sentences, true);
+  yield* installSteps(engine, sentences, true, compacts);
   if (options.embedder && enabled(engine, 'semantic')) yield* semanticSteps(engine, options.embedder);
   // The classifier is trained twice: without the held-out questions (so the calibration
   // below sees it as it will see new questions), then on everything.
@@ -85,8 +90,11 @@ export function install(engine: Engine, sentences: IndexedSentence[]): void {
   runSync(installSteps(engine, sentences));
 }
 
-/** Everything derived from the question vectors: flat blocks, naive Bayes counts, postings, tables. */
-export function* installSteps(engine: Engine, sentences: IndexedSentence[], packed = false): Steps<void> {
+/**
+ * Everything derived from the question vectors: flat blocks, naive Bayes counts, postings,
+ * tables. `compacts`: each question's compact form, when the caller has them already.
+ */
+export function* installSteps(engine: Engine, sentences: IndexedSentence[], packed = false, compacts?: string[]): Steps<void> {
   const index = engine.index;
   const fs = engine.features;
   index.sentences = sentences;
@@ -102,8 +110,8 @@ export function* installSteps(engine: Engine, sentences: IndexedSentence[], pack
   index.extra.clear();
   yield;
   yield* packCommonFirst(index, fs.keys.length);
-  index.compacts = [];
-  for (let i = 0; i < sentences.length; i++) {
+  index.compacts = compacts ?? [];
+  for (let i = index.compacts.length; i < sentences.length; i++) {
     // The question itself when normalizing leaves it as it is: one string instead of two.
     const text = sentences[i].text;
     const compact = normalize(text).replace(/ /g, '');
@@ -129,6 +137,9 @@ function* unitVectors(fs: FeatureSpace, pairs: Growable, starts: readonly number
   const offset = new Int32Array(owners.length + 1);
   const data = pairs.data;
   const sentences: IndexedSentence[] = [];
+  // rawWeight's factors, read from dense tables: its feature-key lookup per pair was most of this loop.
+  const familyW = familyWeights(fs);
+  const idf = fs.idf;
   let at = 0;
   for (let s = 0; s < owners.length; s++) {
     const from = starts[s];
@@ -138,7 +149,7 @@ function* unitVectors(fs: FeatureSpace, pairs: Growable, starts: readonly number
     let norm = 0;
     for (let i = 0; i < m; i++) {
       const id = data[from + 2 * i];
-      const w = rawWeight(fs, id, data[from + 2 * i + 1]);
+      const w = familyW[id] * tfWeight(data[from + 2 * i + 1]) * idf[id];
       feats[at + i] = id;
       weights[at + i] = w;
       norm += w * w;

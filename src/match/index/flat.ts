@@ -41,44 +41,57 @@ export function* packCommonFirst(index: SearchIndex, featureCount: number): Step
   const total = offset[n];
   const feats = new Int32Array(total);
   const weights = new Float32Array(total);
-  const dfs = new Int32Array(total);
+  const dfs = new Int32Array(128); // one question's exact dfs, for the sort (longer ones: commonFirstLong)
+  const levels = new Uint8Array(total);
   const { feats: flatFeats, weights: flatWeights } = index.flat;
   for (let d = 0; d < n; d++) {
     // Most common first, ties in feature order: an insertion sort of the copy in place (a
     // question has tens of features; a comparator sort per question was most of the cost).
     const from = offset[d];
     const to = offset[d + 1];
-    if (to - from > 128) {
-      commonFirstLong(flatFeats, flatWeights, dfAt, from, to, feats, weights, dfs);
-      continue;
-    }
-    for (let at = from; at < to; at++) {
-      const f = flatFeats[at];
-      const w = flatWeights[at];
-      const c = dfAt[f];
-      let k = at;
-      while (k > from && dfs[k - 1] < c) {
-        feats[k] = feats[k - 1];
-        weights[k] = weights[k - 1];
-        dfs[k] = dfs[k - 1];
-        k--;
+    if (to - from > 128) commonFirstLong(flatFeats, flatWeights, dfAt, from, to, feats, weights);
+    else {
+      for (let at = from; at < to; at++) {
+        const f = flatFeats[at];
+        const w = flatWeights[at];
+        const c = dfAt[f];
+        let k = at - from;
+        while (k > 0 && dfs[k - 1] < c) {
+          feats[from + k] = feats[from + k - 1];
+          weights[from + k] = weights[from + k - 1];
+          dfs[k] = dfs[k - 1];
+          k--;
+        }
+        feats[from + k] = f;
+        weights[from + k] = w;
+        dfs[k] = c;
       }
-      feats[k] = f;
-      weights[k] = w;
-      dfs[k] = c;
     }
+    for (let at = from; at < to; at++) levels[at] = dfLevel(dfAt[feats[at]]);
     if ((d & 1023) === 1023) yield;
   }
-  index.commonFirst = { feats, weights, dfs };
+  index.commonFirst = { feats, weights, dfs: levels };
 }
 
-function commonFirstLong(fromFeats: Int32Array, fromWeights: Float32Array, dfAt: Int32Array, from: number, to: number, feats: Int32Array, weights: Float32Array, dfs: Int32Array): void {
+function commonFirstLong(fromFeats: Int32Array, fromWeights: Float32Array, dfAt: Int32Array, from: number, to: number, feats: Int32Array, weights: Float32Array): void {
   const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => dfAt[fromFeats[b]] - dfAt[fromFeats[a]] || a - b);
   order.forEach((src, i) => {
     feats[from + i] = fromFeats[src];
     weights[from + i] = fromWeights[src];
-    dfs[from + i] = dfAt[fromFeats[src]];
   });
+}
+
+/**
+ * A df in one byte, rising with it (never falling): exact below 64, then 16 steps per
+ * doubling (~4%), 255 from 131,072 on. Retrieval stops reading a common-first list at the
+ * first level below the cutoff's level: it may read a few rarer features than the exact
+ * cutoff would (they are not among the skipped ones, so they add 0), never fewer. One byte
+ * instead of four per feature of every question: 13 MB less at 100,000 FAQs.
+ */
+export function dfLevel(df: number): number {
+  if (df < 64) return df;
+  const e = 31 - Math.clz32(df); // ≥ 6
+  return Math.min(255, 64 + (e - 6) * 16 + ((df >>> (e - 4)) & 15));
 }
 
 /** Append new questions into the flat block's spare room (or repack when it is full). */

@@ -21,8 +21,8 @@ export interface SearchIndex {
   /** Postings of questions added to the running index since the last build (see append.ts). */
   extra: Map<number, { docs: number[]; weights: number[] }>;
   flat: Flat;
-  /** Each question's features most common first, with their df; undefined after a hot update. */
-  commonFirst?: { feats: Int32Array; weights: Float32Array; dfs: Int32Array };
+  /** Each question's features most common first, with their df as a level (flat.ts dfLevel); undefined after a hot update. */
+  commonFirst?: { feats: Int32Array; weights: Float32Array; dfs: Uint8Array };
   /** Normalized, space-free text of each question, for fuse.js. */
   compacts: string[];
   /** Share of each question's squared norm in pinyin features, to score pinyin-only input by pinyin alone. */

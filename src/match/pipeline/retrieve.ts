@@ -8,9 +8,10 @@
  *    features retrieval skipped, whose weights go into a dense table (one branch-free read
  *    per feature of a candidate). The skipped features are the query's most common ones, so
  *    a candidate's common-first list holds all it shares with them before its first feature
- *    rarer than the rarest of them (skipped[0]).
+ *    rarer than the rarest of them (skipped[0]; compared by df level, index/flat.ts dfLevel).
  */
 import type { Engine } from '../engine.js';
+import { dfLevel } from '../index/flat.js';
 import { df } from '../index/postings.js';
 import { TUNING } from '../options.js';
 import { newCandidate } from '../scorers/rules.js';
@@ -55,7 +56,7 @@ export function retrieve(engine: Engine, q: QueryVector, exclude: Exclude, scrat
   const skipped = q.known.slice(processed);
   for (const f of skipped) skipW[f] = q.weights.get(f)!;
   const common = index.commonFirst;
-  const cutoff = skipped.length > 0 ? df(index, skipped[0]) : 0;
+  const cutoff = skipped.length > 0 ? dfLevel(df(index, skipped[0])) : 0;
   const bestOf = new Map<number, number>();
   const { feats: F, weights: W, offset, entry: owner } = index.flat;
   for (const d of top) {

@@ -18,6 +18,23 @@ export interface Embedder {
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 
+const bases = new WeakMap<Embedder, Embedder>();
+
+/**
+ * Mark `wrapper` as embedding KB texts through a cache around `base` (the vector cache):
+ * questions asked then go to `base` (`queryEmbedder`), so the cache keeps the KB's texts, not
+ * every question a running bot is asked, and a warm cache does not answer a question's vector.
+ */
+export function wrapEmbedder<E extends Embedder>(wrapper: E, base: Embedder): E {
+  bases.set(wrapper, queryEmbedder(base));
+  return wrapper;
+}
+
+/** The embedder for questions asked: the one a vector cache wraps, else `embedder` itself. */
+export function queryEmbedder(embedder: Embedder): Embedder {
+  return bases.get(embedder) ?? embedder;
+}
+
 /** Dot product, the cosine of two unit vectors. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

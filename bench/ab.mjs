@@ -37,7 +37,7 @@ if (args.length < 2) {
 const set = loadSet(setName);
 const faqs = set.kb.map((e) => ({ ...e, answer: '…' }));
 const questions = orderQueries(set.queries).map((q) => q.text);
-const vectorCache = semantic ? path.join(repoRoot, 'bench/.cache/vectors.bin') : undefined;
+const vectorCache = semantic ? path.join(repoRoot, `bench/.cache/vectors-${setName}.bin`) : undefined;
 if (semantic) mkdirSync(path.dirname(vectorCache), { recursive: true });
 
 const builds = [];

@@ -35,6 +35,7 @@ export class SemanticIndex {
   private pca?: { dims: number; basis: Float32Array; proj: Float32Array; upTo: number };
   /** The last `nearest` asked and its answer (cleared by a hot update). */
   private last?: { q: Float32Array; k: number; skip: number; result: number[] };
+  private exact = new Float64Array(0);
 
   private constructor(model: string, dim: number, q8: Int8Array, scales: number[], sumNorms: number[], counts: number[]) {
     this.model = model;
@@ -75,9 +76,21 @@ export class SemanticIndex {
   score(q: Float32Array, e: number): number {
     const o = e * this.dim;
     const a = this.q8;
-    let s = 0;
-    for (let d = 0; d < this.dim; d++) s += q[d]! * a[o + d]!;
-    return s * this.scales[e]!;
+    const dim = this.dim;
+    // four sums at once, as dot() below (KBs under SCAN_BUDGET are scanned exactly with this)
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let d = 0;
+    for (; d + 3 < dim; d += 4) {
+      s0 += q[d]! * a[o + d]!;
+      s1 += q[d + 1]! * a[o + d + 1]!;
+      s2 += q[d + 2]! * a[o + d + 2]!;
+      s3 += q[d + 3]! * a[o + d + 3]!;
+    }
+    for (; d < dim; d++) s0 += q[d]! * a[o + d]!;
+    return (s0 + s1 + s2 + s3) * this.scales[e]!;
   }
 
   /**
@@ -106,7 +119,7 @@ export class SemanticIndex {
     if (last && last.q === q && last.k === k && last.skip === skip) return last.result.slice();
     const n = this.size;
     const pca = this.pca;
-    let pool: ArrayLike<number>;
+    let pool: Int32Array | number[];
     if (pca && pca.upTo === n) {
       const { dims, basis, proj } = pca;
       const qp = new Float32Array(dims);
@@ -114,10 +127,11 @@ export class SemanticIndex {
       const approx = new Float32Array(n);
       for (let e = 0; e < n; e++) approx[e] = dot(proj, e * dims, qp, dims);
       pool = topK(approx, Math.max(SHORTLIST, k), skip);
-    } else pool = Array.from({ length: n }, (_, e) => e).filter((e) => e !== skip);
-    const exact = Array.from(pool, (e) => ({ e, s: this.score(q, e) }));
-    exact.sort((a, b) => b.s - a.s || a.e - b.e);
-    const result = exact.slice(0, k).map((x) => x.e);
+    } else pool = Array.from({ length: n }, (_, e) => e);
+    // Exact cosines of the pool, by FAQ (only the pool's places are read).
+    const exact = this.exact.length >= n ? this.exact : (this.exact = new Float64Array(n));
+    for (const e of pool) exact[e] = this.score(q, e);
+    const result = Array.from(topK(exact, k, skip, pool));
     this.last = { q, k, skip, result };
     return result.slice();
   }
@@ -224,10 +238,10 @@ function orthonormalize(m: Float64Array, rows: number, dim: number): void {
 }
 
 /**
- * The `k` highest scores' indices, best first (ties: the lower index), `skip` left out: a
- * min-heap of the best so far, so each of the n scores costs one comparison.
+ * The `k` highest scores' indices (of those `among`, default all), best first (ties: the lower
+ * index), `skip` left out: a min-heap of the best so far, so each score costs one comparison.
  */
-function topK(scores: Float32Array, k: number, skip: number): Int32Array {
+function topK(scores: Float32Array | Float64Array, k: number, skip: number, among?: ArrayLike<number>): Int32Array {
   const heap = new Int32Array(k);
   let size = 0;
   // a ranks below b
@@ -242,7 +256,9 @@ function topK(scores: Float32Array, k: number, skip: number): Int32Array {
       i = c;
     }
   };
-  for (let e = 0; e < scores.length; e++) {
+  const n = among ? among.length : scores.length;
+  for (let i = 0; i < n; i++) {
+    const e = among ? among[i]! : i;
     if (e === skip) continue;
     if (size < k) {
       let i = size++;

@@ -60,7 +60,7 @@ export const semanticScorer: Scorer<'semantic'> = {
     if (!embedder || !text.trim()) return undefined;
     const lexical = rank(engine, analysis ?? engine.extractor.analyze(text));
     // Certain without meaning: `match` takes this ranking as it is, instead of ranking again.
-    if ((lexical.scored[0]?.p ?? 0) >= CASCADE_CONFIDENCE) return { engine, analysis, ranked: lexical } satisfies LexicalRanking;
+    if ((lexical.scored[0]?.p ?? 0) >= CASCADE_CONFIDENCE) return { engine, sentences: engine.index.sentences.length, analysis, ranked: lexical } satisfies LexicalRanking;
     const [vector] = await queryEmbedder(embedder).embed([text]);
     // Questions added by a hot update are embedded in the background: a question asked after
     // the update is scored once their vectors are in (a new FAQ without them ranks as off-topic).
@@ -101,18 +101,20 @@ export const CASCADE_CONFIDENCE = 0.9;
 /** What `prepare` gives for a question the cascade left unembedded: its lexical ranking, already made. */
 interface LexicalRanking {
   engine: Engine;
+  /** The index's questions then (a hot update adds some to the same engine). */
+  sentences: number;
   analysis: TextAnalysis | undefined;
   ranked: Ranked;
 }
 
 /**
  * The ranking `prepare` already made of this question (the cascade skipped the encoder), when
- * it still holds: same engine (no rebuild swapped in since) and same analysis. It is what
+ * it still holds: same engine (no rebuild swapped in since, no question added) and same analysis. It is what
  * ranking again would give: without a vector the semantic scorer adds nothing.
  */
 export function preparedRanking(prepared: ReadonlyMap<string, unknown>, engine: Engine, analysis: TextAnalysis): Ranked | undefined {
   const r = prepared.get('semantic') as LexicalRanking | Float32Array | undefined;
-  return r && !(r instanceof Float32Array) && r.engine === engine && r.analysis === analysis ? r.ranked : undefined;
+  return r && !(r instanceof Float32Array) && r.engine === engine && r.sentences === engine.index.sentences.length && r.analysis === analysis ? r.ranked : undefined;
 }
 
 /**

@@ -3,39 +3,51 @@
 // VM's drift (±30% between runs here) hits every build alike. For deciding whether a
 // change to the per-question path is faster; `npm run bench` stays the figure of record.
 //
-//   node bench/ab.mjs <dist-dir-A> <dist-dir-B> [--set zh-afqmc-scale] [--rounds 6]
+//   node bench/ab.mjs <dist-dir-A> <dist-dir-B> [--set zh-afqmc-scale] [--rounds 6] [--semantic]
 //
 // A dist dir is a copy of `dist/` from a build to compare, kept inside this repository so
 // that Node resolves kefu's dependencies from it: `mkdir -p bench/.cache && cp -r dist
 // bench/.cache/before` before the change (bench/.cache is git-ignored), then rebuild and
 // `node bench/ab.mjs bench/.cache/before dist`. Prints, per build, the least CPU time per
-// question over the rounds and each round's p50.
+// question over the rounds and each round's p50 (and p99). Lexical by default (`match`);
+// `--semantic` asks as the bench does with the embedder (`match(await prepare(text))`, FAQ
+// vectors from bench/.cache/vectors.bin) and counts the questions whose answer differs
+// from the first build's (type, FAQ, confidence).
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadSet, SET_OPTIONS } from './lib/data.mjs';
+import { loadSet, orderQueries, repoRoot, SET_OPTIONS } from './lib/data.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? args.splice(i, 2)[1] : fallback;
 };
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args.splice(i, 1).length > 0;
+};
 const setName = opt('--set', 'zh-afqmc-scale');
 const rounds = Number(opt('--rounds', '6'));
+const semantic = flag('--semantic');
 if (args.length < 2) {
-  console.error('usage: node bench/ab.mjs <dist-dir-A> <dist-dir-B> [--set zh-afqmc-scale] [--rounds 6]');
+  console.error('usage: node bench/ab.mjs <dist-dir-A> <dist-dir-B> [--set zh-afqmc-scale] [--rounds 6] [--semantic]');
   process.exit(2);
 }
 const set = loadSet(setName);
 const faqs = set.kb.map((e) => ({ ...e, answer: '…' }));
-const questions = set.queries.map((q) => q.text);
+const questions = orderQueries(set.queries).map((q) => q.text);
+const vectorCache = semantic ? path.join(repoRoot, `bench/.cache/vectors-${setName}.bin`) : undefined;
+if (semantic) mkdirSync(path.dirname(vectorCache), { recursive: true });
 
 const builds = [];
 for (const dir of args) {
   const { createMatcher } = await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
   // The set's options as `npm run bench` gives them (zh-scale-100k: lexical).
-  const matcher = await createMatcher({ faqs }, { consolidateMs: false, ...SET_OPTIONS[setName]?.kefu });
-  for (const q of questions) matcher.match(q); // warm-up: every code path the questions take
-  builds.push({ dir, matcher, cpu: Infinity, p50s: [] });
+  const matcher = await createMatcher({ faqs }, { consolidateMs: false, semantic, vectorCache, ...SET_OPTIONS[setName]?.kefu });
+  const ask = semantic ? async (q) => matcher.match(await matcher.prepare(q)) : (q) => matcher.match(q);
+  for (const q of questions) await ask(q); // warm-up: every code path the questions take
+  builds.push({ dir, ask, cpu: Infinity, p50s: [], p99s: [], answers: [] });
 }
 const lat = new Float64Array(questions.length);
 for (let r = 0; r < rounds; r++) {
@@ -43,12 +55,18 @@ for (let r = 0; r < rounds; r++) {
     const c = process.cpuUsage();
     for (let i = 0; i < questions.length; i++) {
       const t = process.hrtime.bigint();
-      b.matcher.match(questions[i]);
+      const m = await b.ask(questions[i]);
       lat[i] = Number(process.hrtime.bigint() - t) / 1000;
+      if (r === 0) b.answers.push(`${m.type} ${m.id} ${m.confidence}`);
     }
     const u = process.cpuUsage(c);
     b.cpu = Math.min(b.cpu, (u.user + u.system) / questions.length);
-    b.p50s.push(lat.slice().sort()[lat.length >> 1]);
+    const sorted = lat.slice().sort();
+    b.p50s.push(sorted[lat.length >> 1]);
+    b.p99s.push(sorted[Math.floor(lat.length * 0.99)]);
   }
 }
-for (const b of builds) console.log(`${b.dir}: ${b.cpu.toFixed(1)} µs CPU a question (least of ${rounds} rounds); p50 per round ${b.p50s.map((x) => x.toFixed(0)).join(' ')} µs`);
+for (const b of builds) {
+  const differ = b.answers.filter((a, i) => a !== builds[0].answers[i]).length;
+  console.log(`${b.dir}: ${b.cpu.toFixed(1)} µs CPU a question (least of ${rounds} rounds); p50 per round ${b.p50s.map((x) => x.toFixed(0)).join(' ')} µs; p99 ${b.p99s.map((x) => x.toFixed(0)).join(' ')} µs; answers differing from ${builds[0].dir}: ${differ}/${questions.length}`);
+}

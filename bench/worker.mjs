@@ -27,7 +27,7 @@ async function runJob(job) {
   const set = subsetSet(loadSet(setName), size);
   const queries = orderQueries(set.queries, { seed, limit });
   const mod = await SYSTEMS[system]();
-  const sys = await mod.create({ lang: set.lang, options });
+  const sys = await mod.create({ lang: set.lang, options, setName });
 
   if (sys.prepare) await sys.prepare();
   gc();

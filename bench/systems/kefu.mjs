@@ -10,7 +10,7 @@
 //                else the first candidate's confidence.
 //   candidates = r.candidates (best first; kefu lists 3 by default, and a 'clarify' lists
 //                only those it offers), with r.id put first if it is missing from them.
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../lib/data.mjs';
@@ -53,13 +53,15 @@ async function loadBeside(name, mod) {
   return import(pathToFileURL(file).href);
 }
 
-export async function create({ options = {} } = {}) {
+export async function create({ options = {}, setName } = {}) {
   const index = await loadKefu();
   const mod = { ...index, ...(await loadBeside('text.js', index)), ...(await loadBeside('internal.js', index)) };
   for (const fn of ['createMatcher', 'loadSegmenter']) {
     if (typeof mod[fn] !== 'function') throw new Error(`kefu dist does not export ${fn}()`);
   }
   const ablate = options.ablate ?? [];
+  // KEFU_SEMANTIC=0 measures the lexical-only mode.
+  const semantic = options.semantic !== false && process.env.KEFU_SEMANTIC !== '0' && !ablate.includes('semantic');
   let matcher = null;
   const meta = {
     // which build was measured: others may rebuild dist/ while a long run is going on
@@ -79,14 +81,19 @@ export async function create({ options = {} } = {}) {
       meta.dictName = seg?.name ?? 'unknown';
       meta.dictLoadMs = typeof seg?.loadMs === 'number' ? seg.loadMs : wall;
       meta.dictLoadWallMs = wall;
+      // The model loads once per process, like the dictionary: reported beside it, not in the build.
+      if (semantic && typeof mod.loadEmbedder === 'function') meta.modelLoadMs = (await mod.loadEmbedder()).info.loadMs;
     },
     async build(kb) {
       const faqs = kb.map((e) => ({ id: e.id, question: e.question, similar: e.similar, answer: '…' }));
-      // KEFU_SEMANTIC=0 measures the lexical-only mode; semantic vectors are reused across runs
-      // from bench/.cache/vectors.bin (the warm build), never written elsewhere.
-      const semantic = options.semantic !== false && process.env.KEFU_SEMANTIC !== '0' && !ablate.includes('semantic');
-      if (semantic) mkdirSync(path.join(repoRoot, 'bench/.cache'), { recursive: true });
-      matcher = await mod.createMatcher({ faqs }, { ablate, semantic, vectorCache: semantic ? path.join(repoRoot, 'bench/.cache/vectors.bin') : undefined });
+      // Semantic vectors are reused across runs from bench/.cache/vectors-<set>.bin (the warm
+      // build; the first run on a machine embeds the set cold and writes it), never elsewhere.
+      const vectorCache = semantic ? path.join(repoRoot, `bench/.cache/vectors-${setName ?? 'all'}.bin`) : undefined;
+      if (vectorCache) {
+        mkdirSync(path.dirname(vectorCache), { recursive: true });
+        meta.vectorCache = existsSync(vectorCache) ? 'warm' : 'cold';
+      }
+      matcher = await mod.createMatcher({ faqs }, { ablate, semantic, vectorCache });
       meta.embedding = matcher.embedding;
       meta.semantic = matcher.semantic;
     },

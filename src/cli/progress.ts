@@ -31,3 +31,21 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
     },
   };
 }
+
+/**
+ * A progress bar for each long embedding run (a cold build), as `onEmbedProgress` reports it;
+ * drawn under the same conditions as `progress` (stderr a terminal, not CI).
+ */
+export function embeddingProgress(stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+  let bar: Progress | undefined;
+  let shown = 0;
+  return (done, total) => {
+    if (done === 0) {
+      bar = progress('kefu: embedding the KB questions', total, stream);
+      shown = 0;
+    }
+    bar?.tick(done - shown);
+    shown = done;
+    if (done === total) bar?.done();
+  };
+}

@@ -14,6 +14,7 @@ import type { KefuMatcher } from '../match/matcher.js';
 import { loadSegmenterSync } from '../node/jieba-segmenter.js';
 import { UsageError } from './command.js';
 import { openIndexCache } from './index-cache.js';
+import { embeddingProgress } from './progress.js';
 
 export type SegmenterFlag = 'auto' | 'nodejieba' | 'intl';
 
@@ -32,7 +33,7 @@ export function segmenterChoice(values: { segmenter?: string }): SegmenterFlag {
 export async function loadMatcher(kb: string, values: { segmenter?: string; debug?: boolean; 'no-cache'?: boolean; 'no-semantic'?: boolean; 'vector-cache'?: string }, { cache = true, actions }: { cache?: boolean; actions?: Record<string, unknown> } = {}): Promise<KefuMatcher> {
   const choice = segmenterChoice(values);
   const info = loadSegmenterSync(choice);
-  const options = { segmenter: choice, semantic: !values['no-semantic'], vectorCache: values['vector-cache'] };
+  const options = { segmenter: choice, semantic: !values['no-semantic'], vectorCache: values['vector-cache'], onEmbedProgress: embeddingProgress() };
   const matcher = await loadOrBuild(kb, info.name, options, cache && !values['no-cache'], actions);
   if (values.debug) {
     const e = matcher.embedding;
@@ -41,7 +42,7 @@ export async function loadMatcher(kb: string, values: { segmenter?: string; debu
   return matcher;
 }
 
-async function loadOrBuild(kb: string, segmenterName: string, options: { segmenter: SegmenterFlag; semantic: boolean; vectorCache?: string }, cache: boolean, actions?: Record<string, unknown>): Promise<KefuMatcher> {
+async function loadOrBuild(kb: string, segmenterName: string, options: { segmenter: SegmenterFlag; semantic: boolean; vectorCache?: string; onEmbedProgress?: (done: number, total: number) => void }, cache: boolean, actions?: Record<string, unknown>): Promise<KefuMatcher> {
   if (kb.endsWith('.json') && !(await isKbFile(kb))) return createMatcher(JSON.parse(await readFile(kb, 'utf8')), options);
   // The active tasks and semantic matching change the index, so they are part of the cache key.
   const active = Object.keys(actions ?? {}).filter((name) => typeof actions?.[name] === 'function').sort().join(',');

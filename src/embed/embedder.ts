@@ -18,6 +18,50 @@ export interface Embedder {
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 
+const bases = new WeakMap<Embedder, Embedder>();
+
+/**
+ * Mark `wrapper` as embedding KB texts through a cache around `base` (the vector cache):
+ * questions asked then go to `base` (`queryEmbedder`), so the cache keeps the KB's texts, not
+ * every question a running bot is asked, and a warm cache does not answer a question's vector.
+ */
+export function wrapEmbedder<E extends Embedder>(wrapper: E, base: Embedder): E {
+  bases.set(wrapper, queryEmbedder(base));
+  return wrapper;
+}
+
+/** The embedder for questions asked: the one a vector cache wraps, else `embedder` itself. */
+export function queryEmbedder(embedder: Embedder): Embedder {
+  return bases.get(embedder) ?? embedder;
+}
+
+/** Called while many texts are embedded: `done` of `total` texts of one `embed` call (0 first). */
+export type EmbedProgress = (done: number, total: number) => void;
+
+/** Texts a step of a long embedding run, between two progress reports. */
+const PROGRESS_STEP = 64;
+
+/**
+ * `embedder` reporting its progress on long runs (a cold build: ~3 ms a text): texts go to it
+ * in steps of 64, in order. Questions asked go straight to `embedder` (see `queryEmbedder`).
+ */
+export function withProgress(embedder: Embedder, onProgress: EmbedProgress): Embedder {
+  return wrapEmbedder({
+    name: embedder.name,
+    dim: embedder.dim,
+    async embed(texts: string[]): Promise<Float32Array[]> {
+      if (texts.length <= PROGRESS_STEP) return embedder.embed(texts);
+      const out: Float32Array[] = [];
+      onProgress(0, texts.length);
+      for (let i = 0; i < texts.length; i += PROGRESS_STEP) {
+        out.push(...(await embedder.embed(texts.slice(i, i + PROGRESS_STEP))));
+        onProgress(out.length, texts.length);
+      }
+      return out;
+    },
+  }, embedder);
+}
+
 /** Dot product, the cosine of two unit vectors. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

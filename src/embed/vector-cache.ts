@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../node/write-atomic.js';
-import type { Embedder } from './embedder.js';
+import { wrapEmbedder, type Embedder } from './embedder.js';
 
 const FORMAT = 'kefu-vector-cache';
 
@@ -73,7 +73,7 @@ export class VectorCache {
 
 /** An embedder that answers from `cache` and embeds only the texts it misses. */
 export function withVectorCache(embedder: Embedder, cache: VectorCache): Embedder {
-  return {
+  return wrapEmbedder({
     name: embedder.name,
     dim: embedder.dim,
     async embed(texts: string[]): Promise<Float32Array[]> {
@@ -87,5 +87,5 @@ export function withVectorCache(embedder: Embedder, cache: VectorCache): Embedde
       }
       return texts.map((t, i) => out[i] ?? cache.get(t)!);
     },
-  };
+  }, embedder);
 }

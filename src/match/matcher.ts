@@ -27,6 +27,7 @@ import { cosineOfBags, decision, decisionInputOf, explanationOf, textVector } fr
 import { DEFAULTS, type KefuMatcherOptions as Options, type KefuThresholds } from './options.js';
 import { rank } from './pipeline/rank.js';
 import { thresholdsFor } from './scorers/calibration.js';
+import { preparedRanking } from './scorers/semantic.js';
 import { SCORERS, type KefuAblation } from './scorers/list.js';
 import { runSliced, runSync } from './steps.js';
 import { embedHotUpdate } from './build/semantic-fit.js';
@@ -139,8 +140,8 @@ export class KefuMatcher {
   async prepare(text: string, analysis: TextAnalysis = this.analyze(text)): Promise<KefuPreparedQuestion> {
     const engine = this.engine;
     const prepared = new Map<string, unknown>();
-    for (const s of SCORERS as readonly { name: string; prepare?: (t: string, e: Engine) => Promise<unknown> }[]) {
-      if (s.prepare && !engine.settings.ablate.has(s.name)) prepared.set(s.name, await s.prepare(text, engine));
+    for (const s of SCORERS as readonly { name: string; prepare?: (t: string, e: Engine, a: TextAnalysis) => Promise<unknown> }[]) {
+      if (s.prepare && !engine.settings.ablate.has(s.name)) prepared.set(s.name, await s.prepare(text, engine, analysis));
     }
     return { text, analysis, prepared };
   }
@@ -175,7 +176,7 @@ export class KefuMatcher {
   private rankOf(question: string | KefuPreparedQuestion, analysis?: TextAnalysis): { text: string; ranked: Ranked } {
     const engine = this.engine;
     if (typeof question === 'string') return { text: question, ranked: rank(engine, analysis ?? engine.extractor.analyze(question)) };
-    return { text: question.text, ranked: rank(engine, question.analysis, {}, question.prepared) };
+    return { text: question.text, ranked: preparedRanking(question.prepared, engine, question.analysis) ?? rank(engine, question.analysis, {}, question.prepared) };
   }
 
   /**

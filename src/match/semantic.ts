@@ -33,6 +33,9 @@ export class SemanticIndex {
   private counts: number[];
   /** Principal directions (rows) and each FAQ's projection on them, for large KBs. */
   private pca?: { dims: number; basis: Float32Array; proj: Float32Array; upTo: number };
+  /** The last `nearest` asked and its answer (cleared by a hot update). */
+  private last?: { q: Float32Array; k: number; skip: number; result: number[] };
+  private exact = new Float64Array(0);
 
   private constructor(model: string, dim: number, q8: Int8Array, scales: number[], sumNorms: number[], counts: number[]) {
     this.model = model;
@@ -73,9 +76,21 @@ export class SemanticIndex {
   score(q: Float32Array, e: number): number {
     const o = e * this.dim;
     const a = this.q8;
-    let s = 0;
-    for (let d = 0; d < this.dim; d++) s += q[d]! * a[o + d]!;
-    return s * this.scales[e]!;
+    const dim = this.dim;
+    // four sums at once, as dot() below (KBs under SCAN_BUDGET are scanned exactly with this)
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let d = 0;
+    for (; d + 3 < dim; d += 4) {
+      s0 += q[d]! * a[o + d]!;
+      s1 += q[d + 1]! * a[o + d + 1]!;
+      s2 += q[d + 2]! * a[o + d + 2]!;
+      s3 += q[d + 3]! * a[o + d + 3]!;
+    }
+    for (; d < dim; d++) s0 += q[d]! * a[o + d]!;
+    return (s0 + s1 + s2 + s3) * this.scales[e]!;
   }
 
   /**
@@ -99,32 +114,32 @@ export class SemanticIndex {
 
   /** The `k` FAQs nearest to the query (exactly, or by a principal-component shortlist on large KBs). */
   nearest(q: Float32Array, k: number, skip = -1): number[] {
+    // The re-read of a question (homophones, pinyin) ranks it again with the same vector.
+    const last = this.last;
+    if (last && last.q === q && last.k === k && last.skip === skip) return last.result.slice();
     const n = this.size;
     const pca = this.pca;
-    let pool: number[];
+    let pool: Int32Array | number[];
     if (pca && pca.upTo === n) {
-      const qp = new Float32Array(pca.dims);
-      for (let j = 0; j < pca.dims; j++) {
-        let s = 0;
-        for (let d = 0, o = j * this.dim; d < this.dim; d++) s += pca.basis[o + d]! * q[d]!;
-        qp[j] = s;
-      }
+      const { dims, basis, proj } = pca;
+      const qp = new Float32Array(dims);
+      for (let j = 0; j < dims; j++) qp[j] = dot(basis, j * this.dim, q, this.dim);
       const approx = new Float32Array(n);
-      for (let e = 0, o = 0; e < n; e++, o += pca.dims) {
-        let s = 0;
-        for (let j = 0; j < pca.dims; j++) s += qp[j]! * pca.proj[o + j]!;
-        approx[e] = s;
-      }
+      for (let e = 0; e < n; e++) approx[e] = dot(proj, e * dims, qp, dims);
       pool = topK(approx, Math.max(SHORTLIST, k), skip);
-    } else pool = Array.from({ length: n }, (_, e) => e).filter((e) => e !== skip);
-    const exact = pool.map((e) => ({ e, s: this.score(q, e) }));
-    exact.sort((a, b) => b.s - a.s || a.e - b.e);
-    return exact.slice(0, k).map((x) => x.e);
+    } else pool = Array.from({ length: n }, (_, e) => e);
+    // Exact cosines of the pool, by FAQ (only the pool's places are read).
+    const exact = this.exact.length >= n ? this.exact : (this.exact = new Float64Array(n));
+    for (const e of pool) exact[e] = this.score(q, e);
+    const result = Array.from(topK(exact, k, skip, pool));
+    this.last = { q, k, skip, result };
+    return result.slice();
   }
 
   /** Hot update: questions added to FAQ `e` (a new FAQ when `e` is the next index). */
   addSentences(e: number, vectors: readonly Float32Array[]): void {
     if (!vectors.length) return;
+    this.last = undefined;
     const sum = e < this.size ? this.sumOfEntry(e) : new Float32Array(this.dim);
     for (const v of vectors) for (let d = 0; d < this.dim; d++) sum[d]! += v[d]!;
     if (e >= this.size) {
@@ -163,19 +178,19 @@ export class SemanticIndex {
     if (n * this.dim <= SCAN_BUDGET) return;
     const dims = Math.max(MIN_PCA_DIMS, Math.min(this.dim, Math.floor(SCAN_BUDGET / n)));
     const dim = this.dim;
+    // Covariance of a sample of ~2,000 FAQ vectors: the sample matrix by columns, so that each
+    // entry is one dot product of two contiguous rows.
     const step = Math.max(1, Math.floor(n / 2000));
-    const cov = new Float64Array(dim * dim);
-    const v = new Float64Array(dim);
-    for (let e = 0; e < n; e += step) {
+    const m = Math.ceil(n / step);
+    const cols = new Float64Array(dim * m);
+    for (let e = 0, c = 0; e < n; e += step, c++) {
       const k = this.scales[e]!;
-      for (let d = 0; d < dim; d++) v[d] = this.q8[e * dim + d]! * k;
-      for (let i = 0; i < dim; i++) {
-        const vi = v[i]!;
-        if (vi === 0) continue;
-        for (let j = i; j < dim; j++) cov[i * dim + j]! += vi * v[j]!;
-      }
+      for (let d = 0; d < dim; d++) cols[d * m + c] = this.q8[e * dim + d]! * k;
     }
-    for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) cov[i * dim + j] = cov[j * dim + i]!;
+    const cov = new Float64Array(dim * dim);
+    for (let i = 0; i < dim; i++) {
+      for (let j = i; j < dim; j++) cov[i * dim + j] = cov[j * dim + i] = dot64(cols, i * m, cols.subarray(j * m), m);
+    }
     let basis = new Float64Array(dims * dim);
     let seed = 1;
     for (let i = 0; i < basis.length; i++) basis[i] = ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
@@ -183,24 +198,19 @@ export class SemanticIndex {
     for (let it = 0; it < 12; it++) {
       const next = new Float64Array(dims * dim);
       for (let r = 0; r < dims; r++) {
-        for (let i = 0; i < dim; i++) {
-          let s = 0;
-          for (let j = 0; j < dim; j++) s += cov[i * dim + j]! * basis[r * dim + j]!;
-          next[r * dim + i] = s;
-        }
+        const row = basis.subarray(r * dim, (r + 1) * dim);
+        for (let i = 0; i < dim; i++) next[r * dim + i] = dot64(cov, i * dim, row, dim);
       }
       orthonormalize(next, dims, dim);
       basis = next;
     }
     const b32 = Float32Array.from(basis);
     const proj = new Float32Array(n * dims);
+    const row = new Float32Array(dim);
     for (let e = 0; e < n; e++) {
       const k = this.scales[e]!;
-      for (let r = 0; r < dims; r++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += b32[r * dim + d]! * this.q8[e * dim + d]!;
-        proj[e * dims + r] = s * k;
-      }
+      row.set(this.q8.subarray(e * dim, (e + 1) * dim));
+      for (let r = 0; r < dims; r++) proj[e * dims + r] = dot(b32, r * dim, row, dim) * k;
     }
     this.pca = { dims, basis: b32, proj, upTo: n };
   }
@@ -227,19 +237,80 @@ function orthonormalize(m: Float64Array, rows: number, dim: number): void {
   }
 }
 
-function topK(scores: Float32Array, k: number, skip: number): number[] {
-  const idx: number[] = [];
-  let floor = -Infinity;
-  for (let e = 0; e < scores.length; e++) {
-    if (e === skip || (idx.length >= k && scores[e]! <= floor)) continue;
-    idx.push(e);
-    if (idx.length > 2 * k) {
-      idx.sort((a, b) => scores[b]! - scores[a]!);
-      idx.length = k;
-      floor = scores[idx[k - 1]!]!;
+/**
+ * The `k` highest scores' indices (of those `among`, default all), best first (ties: the lower
+ * index), `skip` left out: a min-heap of the best so far, so each score costs one comparison.
+ */
+function topK(scores: Float32Array | Float64Array, k: number, skip: number, among?: ArrayLike<number>): Int32Array {
+  const heap = new Int32Array(k);
+  let size = 0;
+  // a ranks below b
+  const below = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const c = l + 1 < size && below(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!below(heap[c]!, heap[i]!)) return;
+      [heap[c], heap[i]] = [heap[i]!, heap[c]!];
+      i = c;
+    }
+  };
+  const n = among ? among.length : scores.length;
+  for (let i = 0; i < n; i++) {
+    const e = among ? among[i]! : i;
+    if (e === skip) continue;
+    if (size < k) {
+      let i = size++;
+      heap[i] = e;
+      while (i > 0 && below(heap[i]!, heap[(i - 1) >> 1]!)) {
+        const p = (i - 1) >> 1;
+        [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+        i = p;
+      }
+    } else if (below(heap[0]!, e)) {
+      heap[0] = e;
+      siftDown(0);
     }
   }
-  return idx.sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
+  return heap.subarray(0, size).sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/**
+ * Dot product of `a[o..o+len)` and `b[0..len)`, four sums at once (the scans' inner loop).
+ * Two copies, one per array type, so that each stays monomorphic (the float32 scan of a
+ * question runs ~1.5× slower through one shared by both types).
+ */
+function dot(a: Float32Array, o: number, b: Float32Array, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < len; j += 4) {
+    s0 += a[o + j]! * b[j]!;
+    s1 += a[o + j + 1]! * b[j + 1]!;
+    s2 += a[o + j + 2]! * b[j + 2]!;
+    s3 += a[o + j + 3]! * b[j + 3]!;
+  }
+  for (; j < len; j++) s0 += a[o + j]! * b[j]!;
+  return s0 + s1 + s2 + s3;
+}
+
+function dot64(a: Float64Array, o: number, b: Float64Array, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < len; j += 4) {
+    s0 += a[o + j]! * b[j]!;
+    s1 += a[o + j + 1]! * b[j + 1]!;
+    s2 += a[o + j + 2]! * b[j + 2]!;
+    s3 += a[o + j + 3]! * b[j + 3]!;
+  }
+  for (; j < len; j++) s0 += a[o + j]! * b[j]!;
+  return s0 + s1 + s2 + s3;
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

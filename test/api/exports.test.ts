@@ -28,7 +28,7 @@ const TEXT = {
 const EXPECTED: Record<Entry, { values: string[]; types: string[] }> = {
   root: {
     values: [...SHARED.values, 'JsonlLearningStore', 'addFaq', 'addSimilarQuestions', 'approveLearningItem', 'loadEmbedder', 'loadKnowledgeBase', 'readKnowledgeBase'],
-    types: [...SHARED.types, 'EmbedderChoice', 'EmbeddingInfo', 'KefuApproval', 'KefuApproveOptions', 'KefuBotCreateOptions', 'KefuNodeMatcherOptions', 'LoadedEmbedder', 'ReadKbResult', 'SegmenterChoice'],
+    types: [...SHARED.types, 'EmbedderChoice', 'EmbeddingInfo', 'EmbedProgress', 'KefuApproval', 'KefuApproveOptions', 'KefuBotCreateOptions', 'KefuNodeMatcherOptions', 'LoadedEmbedder', 'ReadKbResult', 'SegmenterChoice'],
   },
   browser: { values: SHARED.values, types: [...SHARED.types, 'KefuBrowserBotOptions'] },
   redis: {

@@ -5,6 +5,7 @@
  * its name becomes an ablation, and a value it leaves in `candidate.more[name]` is mixed into
  * the ranking score by its `weight` and appended to the calibration signals.
  */
+import type { TextAnalysis } from '../../text/features.js';
 import type { Engine } from '../engine.js';
 import type { QueryTable } from '../index/vectors.js';
 import type { Candidate, Exclude, QueryVector } from '../types.js';
@@ -47,7 +48,8 @@ export interface Scorer<Name extends string = string> {
   /**
    * An asynchronous, query-level input (an embedding of the question): `matcher.prepare(text)`
    * awaits it for every scorer that has one, and `matcher.match(prepared)` scores synchronously
-   * with the result in `input.prepared`. A plain `match(text)` leaves it undefined.
+   * with the result in `input.prepared`. A plain `match(text)` leaves it undefined. `analysis`
+   * is the question's, when the caller has it (saves analysing it again).
    */
-  prepare?(text: string, engine: Engine): Promise<unknown>;
+  prepare?(text: string, engine: Engine, analysis?: TextAnalysis): Promise<unknown>;
 }

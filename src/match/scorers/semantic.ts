@@ -10,12 +10,13 @@
  * plain `match(text)` has none, and the engine then ranks and calibrates lexically, with the
  * lexical model fitted beside the semantic one.
  */
-import type { Embedder } from '../../embed/embedder.js';
+import { queryEmbedder, type Embedder } from '../../embed/embedder.js';
 import type { Engine } from '../engine.js';
 import { rank } from '../pipeline/rank.js';
 import type { CalibrationModel } from '../calibrate.js';
 import type { SemanticIndex } from '../semantic.js';
-import type { Candidate } from '../types.js';
+import type { TextAnalysis } from '../../text/features.js';
+import type { Candidate, Ranked } from '../types.js';
 import type { Scorer, ScorerInput } from './scorer.js';
 
 export interface SemanticState {
@@ -54,11 +55,13 @@ export const semanticScorer: Scorer<'semantic'> = {
   applies(input) {
     return input.engine.semantic !== undefined && queryVectorOf(input) !== undefined && readable(input);
   },
-  async prepare(text, engine) {
+  async prepare(text, engine, analysis) {
     const embedder = engine.semantic?.embedder;
     if (!embedder || !text.trim()) return undefined;
-    if (lexicallyCertain(text, engine)) return undefined;
-    const [vector] = await embedder.embed([text]);
+    const lexical = rank(engine, analysis ?? engine.extractor.analyze(text));
+    // Certain without meaning: `match` takes this ranking as it is, instead of ranking again.
+    if ((lexical.scored[0]?.p ?? 0) >= CASCADE_CONFIDENCE) return { engine, sentences: engine.index.sentences.length, analysis, ranked: lexical } satisfies LexicalRanking;
+    const [vector] = await queryEmbedder(embedder).embed([text]);
     // Questions added by a hot update are embedded in the background: a question asked after
     // the update is scored once their vectors are in (a new FAQ without them ranks as off-topic).
     await engine.semantic?.pending;
@@ -95,9 +98,23 @@ export const semanticScorer: Scorer<'semantic'> = {
  */
 export const CASCADE_CONFIDENCE = 0.9;
 
-function lexicallyCertain(text: string, engine: Engine): boolean {
-  const first = rank(engine, engine.extractor.analyze(text)).scored[0];
-  return (first?.p ?? 0) >= CASCADE_CONFIDENCE;
+/** What `prepare` gives for a question the cascade left unembedded: its lexical ranking, already made. */
+interface LexicalRanking {
+  engine: Engine;
+  /** The index's questions then (a hot update adds some to the same engine). */
+  sentences: number;
+  analysis: TextAnalysis | undefined;
+  ranked: Ranked;
+}
+
+/**
+ * The ranking `prepare` already made of this question (the cascade skipped the encoder), when
+ * it still holds: same engine (no rebuild swapped in since, no question added) and same analysis. It is what
+ * ranking again would give: without a vector the semantic scorer adds nothing.
+ */
+export function preparedRanking(prepared: ReadonlyMap<string, unknown>, engine: Engine, analysis: TextAnalysis): Ranked | undefined {
+  const r = prepared.get('semantic') as LexicalRanking | Float32Array | undefined;
+  return r && !(r instanceof Float32Array) && r.engine === engine && r.sentences === engine.index.sentences.length && r.analysis === analysis ? r.ranked : undefined;
 }
 
 /**

@@ -30,6 +30,17 @@ describe.runIf(inCI || loaded.embedder !== undefined)('semantic matching on the 
     ran++;
   });
 
+  it('keeps the order and spread of the candidates it holds back from answering', async () => {
+    // Far in meaning from every FAQ (under the answer floor): not answered, and the candidates
+    // are not all flattened to one confidence (a "did you mean" could not tell them apart).
+    const m = await ask(matcher, '茅台的股价今天涨了没有');
+    expect(m.type).not.toBe('answer');
+    const conf = m.candidates.map((c) => c.confidence);
+    expect(conf[0]).toBeGreaterThan(conf[conf.length - 1]!);
+    for (let i = 1; i < conf.length; i++) expect(conf[i]).toBeLessThanOrEqual(conf[i - 1]!);
+    ran++;
+  });
+
   it('answers a paraphrase that shares few words with the FAQ', async () => {
     const m = await ask(matcher, '东西坏了能给我退掉吗');
     expect(m.candidates.map((c) => c.id)).toContain('return-apply');

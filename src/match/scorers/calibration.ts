@@ -37,12 +37,6 @@ export function modelFor(engine: Engine, scored: readonly Candidate[]): Calibrat
 }
 
 /**
- * Whether a candidate may not be answered: farther in meaning from its FAQ than the KB's
- * answer floor (scorers/semantic.ts), unless the lexical model alone finds it more likely
- * right than wrong (the model reads no typo: 腿货怎么申请 is far from 退货 in meaning, near
- * in pinyin; 茅台的股价 near 价格保护 in words, at 0.35, is not vouched for).
- */
-/**
  * The thresholds in force for a ranked list: a question matched lexically (no embedding) is
  * held to the lexical model's fitted threshold, not to the one fitted with the semantic signal.
  */
@@ -54,6 +48,11 @@ export function thresholdsFor(engine: Engine, scored: readonly Candidate[]): Kef
 /** The lexical confidence that vouches for an answer below the answer floor: more likely right than wrong. */
 const VOUCH = 0.5;
 
+/**
+ * Whether a candidate may not be answered: farther in meaning from its FAQ than the KB's
+ * answer floor (scorers/semantic.ts), unless the lexical model alone vouches for it (the
+ * model reads no typo: 腿货怎么申请 is far from 退货 in meaning, near in pinyin).
+ */
 export function belowAnswerFloor(engine: Engine, c: Candidate | undefined): boolean {
   const state = engine.semantic;
   const at = state?.answerFloor;
@@ -81,15 +80,23 @@ export const calibrationScorer: Scorer<'calibration'> = {
     // Off-topic by meaning (今年高考是几号 against a shop's KB): fall back, whatever words it shares.
     const floor = engine.semantic?.floor ?? 0;
     if (!lexical && floor > 0 && Math.max(...scored.map((c) => c.more?.semantic ?? 0)) < floor) {
-      for (const c of scored) c.p = Math.min(c.p!, engine.thresholds.clarify * 0.9);
+      capConfidence(scored, engine.thresholds.clarify * 0.9);
     } else if (!lexical && belowAnswerFloor(engine, scored[0])) {
       // Not close enough to its FAQ to be a paraphrase of it: not answered; offered ("did you
-      // mean") only when its words alone make it worth offering (茅台的股价今天涨了没有 is 0.60
-      // from 价格保护 in meaning, under the sample KB's answer floor of 0.62, and shares no
-      // word that matters with it: declined, not offered).
+      // mean") only when its words alone make it worth offering (一加一等于几 is not: its words
+      // alone give no FAQ the lexical model's clarify threshold), else declined.
       const answerAt = Math.min(engine.thresholds.answer, engine.kb.faqs[scored[0]!.entry]!.threshold ?? 1);
-      const offer = lexicalOffer(engine, scored[0]!);
-      for (const c of scored) c.p = Math.min(c.p!, offer ? answerAt * 0.99 : engine.thresholds.clarify * 0.9);
+      capConfidence(scored, lexicalOffer(engine, scored[0]!) ? answerAt * 0.99 : engine.thresholds.clarify * 0.9);
     }
   },
 };
+
+/**
+ * Brings the first candidate's confidence down to `cap`, scaling, not clipping, the others:
+ * they keep their order and their distance to the first, so a "did you mean" (and an agent's
+ * suggestions) list those worth offering, not every candidate at one value.
+ */
+function capConfidence(scored: Candidate[], cap: number): void {
+  const scale = Math.min(1, cap / Math.max(scored[0]?.p ?? 0, 1e-9));
+  for (const c of scored) c.p = c.p! * scale;
+}

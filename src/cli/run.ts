@@ -24,7 +24,7 @@ import validate from './commands/validate.js';
 const COMMANDS: readonly KefuCommand[] = [chat, match, validate, test, evaluate, build, learn, importSheet, exportSheet, schema, serve] as KefuCommand[];
 
 function mainHelp(): string {
-  const lines = COMMANDS.map((c) => `  ${c.synopsis.padEnd(25)} ${c.summary}`);
+  const lines = COMMANDS.map((c) => `  ${c.synopsis.padEnd(30)} ${c.summary}`);
   return `kefu — Chinese customer-service chatbot toolkit
 
 Usage: kefu <command> [options]

@@ -41,7 +41,7 @@ const options = {
 
 export default defineCommand({
   name: 'learn',
-  synopsis: 'learn list|ignore <kb> --learn <file>',
+  synopsis: 'learn list|approve|ignore <kb>',
   summary: 'review questions the bot could not answer',
   help,
   options,

@@ -5,7 +5,8 @@
 import { checkMatcherOptions, createMatcherFromInput, splitBotOptions } from './create.js';
 import type { KnowledgeBaseInput } from './kb/from-object.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
-import { KefuBot, type KefuBotOptions } from './bot/bot.js';
+import { KefuBot } from './bot/bot.js';
+import type { KefuBotOptions } from './bot/types.js';
 
 export * from './public-api.js';
 

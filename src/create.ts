@@ -3,7 +3,7 @@
  * from an in-memory KB or a saved index, and the one split of `createBot` options into the
  * matcher's and the bot's, with unknown keys refused.
  */
-import type { KefuBotOptions } from './bot/bot.js';
+import type { KefuBotOptions } from './bot/types.js';
 import { rejectUnknownKeys } from './did-you-mean.js';
 import { knowledgeBaseFromObject, type KnowledgeBaseInput } from './kb/from-object.js';
 import { KefuMatcher, type KefuMatcherOptions, type SerializedIndex } from './match/matcher.js';

@@ -13,7 +13,8 @@ import { KefuMatcher as Matcher } from './match/matcher.js';
 import type { KefuMatcher, KefuMatcherOptions, SerializedIndex } from './match/matcher.js';
 import { loadSegmenterSync, type SegmenterChoice } from './node/jieba-segmenter.js';
 import { loadKnowledgeBase } from './node/load-kb.js';
-import { KefuBot, type KefuBotOptions } from './bot/bot.js';
+import { KefuBot } from './bot/bot.js';
+import type { KefuBotOptions } from './bot/types.js';
 import type { KnowledgeBase } from './kb/schema.js';
 import { withActiveTasks } from './task/compile.js';
 

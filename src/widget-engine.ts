@@ -6,7 +6,8 @@
  * which is most of the download and parse before a phone on slow 4G can answer.
  * Pages that build a bot from a KB object use `kefu/browser` (src/browser.ts) instead.
  */
-import { KefuBot, type KefuBotOptions } from './bot/bot.js';
+import { KefuBot } from './bot/bot.js';
+import type { KefuBotOptions } from './bot/types.js';
 import { KefuMatcher, type SerializedIndex } from './match/matcher.js';
 
 export interface WidgetBotOptions extends KefuBotOptions {

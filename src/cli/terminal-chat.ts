@@ -6,7 +6,8 @@
  * on a TTY (and never with NO_COLOR); Ctrl-C / Ctrl-D say goodbye on a terminal.
  */
 import readline from 'node:readline';
-import type { KefuBot, KefuReply } from '../bot/bot.js';
+import type { KefuBot } from '../bot/bot.js';
+import type { KefuReply } from '../bot/types.js';
 
 export interface TerminalChatOptions {
   bot: KefuBot;

@@ -14,7 +14,7 @@
  * Authorization: Bearer <token> (the event stream takes ?token=, as EventSource cannot set headers).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { KefuReply } from '../bot/bot.js';
+import type { KefuReply } from '../bot/types.js';
 import { field, HttpError, isId, isText, json, readJson } from './http.js';
 import type { RouteContext, ServerCore } from './handler.js';
 import { eventStream } from './sse.js';

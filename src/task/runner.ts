@@ -14,7 +14,7 @@
  * (the old task is dropped), and otherwise an unusable value (re-asked with the reason; after
  * three, the task fails and the customer is pointed to a human).
  */
-import type { KefuReply } from '../bot/bot.js';
+import type { KefuReply } from '../bot/types.js';
 import type { KefuSession } from '../bot/session.js';
 import { EntityExtractor, type KefuEntity } from '../entities/extract.js';
 import { KefuError, errorMessage } from '../errors.js';

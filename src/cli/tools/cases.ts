@@ -3,7 +3,7 @@
  * `expect` is an FAQ id, or clarify / fallback / handoff (optionally with a `reason`).
  */
 import { z } from 'zod';
-import type { KefuReply } from '../../bot/bot.js';
+import type { KefuReply } from '../../bot/types.js';
 import { KefuKnowledgeBaseError, type KefuProblem } from '../../errors.js';
 import { readListFile } from './list-file.js';
 

@@ -20,7 +20,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { KefuBot, type KefuReply } from '../../bot/bot.js';
+import { KefuBot } from '../../bot/bot.js';
+import type { KefuReply } from '../../bot/types.js';
 import { KefuKnowledgeBaseError, type KefuProblem } from '../../errors.js';
 import type { KnowledgeBase } from '../../kb/schema.js';
 import type { KefuMatcher } from '../../match/matcher.js';

@@ -5,7 +5,9 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { loadKnowledgeBase, readKnowledgeBase, KefuError, type KefuFaq, type KnowledgeBase, type FaqInput, type KefuProblem } from '../../src/index';
-import { readSpreadsheet, writeSpreadsheet, importToKbFiles, parseCsv } from '../../src/cli/tools/spreadsheet';
+import { readSpreadsheet, writeSpreadsheet } from '../../src/cli/tools/spreadsheet';
+import { parseCsv } from '../../src/cli/tools/csv';
+import { importToKbFiles } from '../../src/cli/tools/kb-files';
 
 const sampleKbDir = path.resolve(__dirname, '../../knowledge-base');
 const fixtures = path.resolve(__dirname, '../fixtures/spreadsheet');

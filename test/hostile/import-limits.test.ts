@@ -6,7 +6,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importToKbFiles, readSpreadsheet } from '../../src/cli/tools/spreadsheet';
+import { readSpreadsheet } from '../../src/cli/tools/spreadsheet';
+import { importToKbFiles } from '../../src/cli/tools/kb-files';
 import { readKnowledgeBase } from '../../src/index';
 import { tempKb } from '../helpers';
 

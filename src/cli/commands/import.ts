@@ -31,7 +31,8 @@ export default defineCommand({
     const out = values.out;
     if (!out) throw new UsageError(`--out <dir> is required\n\n${help}`);
     // exceljs loads only when a spreadsheet is read or written.
-    const { readSpreadsheet, importToKbFiles, importTargets } = await import('../tools/spreadsheet.js');
+    const { readSpreadsheet } = await import('../tools/spreadsheet.js');
+    const { importToKbFiles, importTargets } = await import('../tools/kb-files.js');
     const { planImport } = await import('../tools/kb-settings.js');
     const { faqs, problems } = await readSpreadsheet(file, { encoding: values.encoding });
     // Only a sheet that read cleanly is worth checking as a whole KB.

@@ -16,7 +16,7 @@ import { parseKbFile, validateKbObject, type ParsedKbFile } from '../../kb/parse
 import type { FaqInput, KbFileInput, KnowledgeBase } from '../../kb/schema.js';
 import { listKbFiles } from '../../node/load-kb.js';
 import { decodeUtf8File } from '../../node/text-encoding.js';
-import { exists } from './spreadsheet.js';
+import { exists } from './kb-files.js';
 
 /** Where the settings of `sheet` are written and looked for: `faqs.xlsx` → `faqs.settings.yaml`. */
 export function settingsFileFor(sheet: string): string {

@@ -1,6 +1,7 @@
 /**
  * FAQs in spreadsheets (Excel, WPS): read .csv/.xlsx into FAQ entries with located problems,
- * write a KB back out as a spreadsheet, and turn imported FAQs into YAML KB files. Node only.
+ * write a KB back out as a spreadsheet (CSV cells: csv.ts; imported FAQs as YAML KB files:
+ * kb-files.ts). Node only.
  *
  * One FAQ per row; the first non-empty row holds the column names (English field names,
  * any case, or their Chinese names). Cell rules:
@@ -15,14 +16,13 @@
  * say: a one-variant answer list comes back as a plain answer, a line that is only `---`
  * inside an answer splits it into variants, and text is trimmed at the ends.
  */
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Document, isNode, isSeq } from 'yaml';
 import { KefuError, type KefuProblem, type KefuProblemCode } from '../../errors.js';
 import { closest } from '../../did-you-mean.js';
 import { FaqIdSchema, FaqSchema, type FaqInput, type KefuFaq, type KnowledgeBase } from '../../kb/schema.js';
 import { decodeImportText } from '../../node/text-encoding.js';
+import { csvCell, parseCsv, unguardCsvCell } from './csv.js';
 import { DEFAULT_SPREADSHEET_LIMITS, mb, zipInflatesPast, zipUncompressedSize, type SpreadsheetLimits } from './input-limits.js';
 
 type ExcelJsModule = typeof import('exceljs');
@@ -347,79 +347,6 @@ function columnLetter(index: number): string {
   return s;
 }
 
-// ---------------------------------------------------------------- CSV
-
-/** RFC 4180: `,` between cells, `"` around cells holding `,` `"` or line breaks, `""` for a quote. CRLF, LF or CR end rows. */
-export function parseCsv(text: string): { rows: { row: number; cells: string[] }[]; unclosedQuoteRow?: number } {
-  const rows: { row: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let quoteRow = 0;
-  let row = 1;
-  let i = 0;
-  const n = text.length;
-  const endRow = () => {
-    cells.push(cell);
-    rows.push({ row, cells });
-    cells = [];
-    cell = '';
-    row++;
-  };
-  while (i < n) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell === '') {
-      quoted = true;
-      quoteRow = row;
-      i++;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endRow();
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      // Lenient with stray quotes (`ab"c`, `"a"b`): kept as text, as Excel does.
-      cell += ch;
-      i++;
-    }
-  }
-  if (quoted) return { rows, unclosedQuoteRow: quoteRow };
-  if (cell !== '' || cells.length > 0) endRow();
-  return { rows };
-}
-
-/** Excel runs cells starting with = + - @ as formulas: written CSV cells get a `'` in front, taken off on reading. */
-// OWASP's list: = + - @ and also tab and carriage return, which some spreadsheets read past.
-const FORMULA_START = /^'*[=+\-@\t\r]/;
-function guardCsvCell(s: string): string {
-  return FORMULA_START.test(s) ? `'${s}` : s;
-}
-function unguardCsvCell(s: string): string {
-  return s.startsWith("'") && FORMULA_START.test(s) ? s.slice(1) : s;
-}
-
-function csvCell(s: string): string {
-  const t = guardCsvCell(s);
-  return /[",\r\n]|^\s|\s$/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-}
-
 // ---------------------------------------------------------------- XLSX
 
 let excelModule: ExcelJsModule | undefined;
@@ -531,100 +458,4 @@ function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(ch) ? 2 : 1;
   return w;
-}
-
-// ---------------------------------------------------------------- YAML KB files
-
-export interface ImportToKbFilesOptions {
-  /** Replace files that already exist. Default false: throw instead. */
-  overwrite?: boolean;
-  /** Text of a KB settings file (synonyms, vocabulary, tasks…) to write as `_settings.yaml` beside the FAQs. */
-  settings?: string;
-}
-
-const FAQ_KEY_ORDER: readonly Field[] = ['id', 'category', 'question', 'similar', 'answer', 'keywords', 'required', 'patterns', 'handoff', 'priority', 'threshold', 'tags'];
-
-/**
- * Write FAQs as YAML KB files in `outDir`: one `<category>.yaml` per category, FAQs without
- * one in `faqs.yaml`. Returns the paths written. Throws a KefuError naming the file if one
- * exists already, unless `{ overwrite: true }`; nothing is written then.
- */
-export async function importToKbFiles(faqs: readonly FaqInput[], outDir: string, options: ImportToKbFilesOptions = {}): Promise<string[]> {
-  const targets = importTargets(faqs, outDir);
-  const settings = options.settings === undefined ? undefined : path.join(outDir, '_settings.yaml');
-  if (!options.overwrite) {
-    for (const t of [...targets, ...(settings ? [{ file: settings }] : [])]) {
-      if (await exists(t.file)) {
-        throw new KefuError('file-exists', `kefu: "${t.file}" already exists; pass { overwrite: true } to replace it, or import into an empty folder`);
-      }
-    }
-  }
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const t of targets) {
-    const doc = new Document({ faqs: t.faqs.map(orderedFaq) });
-    doc.commentBefore = ' Imported from a spreadsheet by kefu.';
-    const list = doc.get('faqs');
-    if (isSeq(list)) list.items.forEach((item, i) => i > 0 && isNode(item) && (item.spaceBefore = true));
-    const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
-    await writeFile(t.file, text, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
-    written.push(t.file);
-  }
-  if (settings) {
-    await writeFile(settings, options.settings!, { encoding: 'utf8', flag: options.overwrite ? 'w' : 'wx' });
-    written.push(settings);
-  }
-  return written;
-}
-
-/** The files `importToKbFiles` writes: one per category (`faqs.yaml` for FAQs without one), with their FAQs. */
-export function importTargets(faqs: readonly FaqInput[], outDir: string): { file: string; faqs: FaqInput[] }[] {
-  const groups = new Map<string, { name: string; faqs: FaqInput[] }>();
-  for (const faq of faqs) {
-    const name = `${fileNameFor(faq.category)}.yaml`;
-    const key = name.toLowerCase(); // one file for names that differ only in case (case-insensitive file systems)
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name, faqs: [] }));
-    g.faqs.push(faq);
-  }
-  return [...groups.values()].map((g) => ({ file: path.join(outDir, g.name), faqs: g.faqs }));
-}
-
-function orderedFaq(faq: FaqInput): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of FAQ_KEY_ORDER) {
-    const v = (faq as Record<string, unknown>)[key];
-    if (v === undefined || (Array.isArray(v) && v.length === 0 && key !== 'answer')) continue;
-    out[key] = v;
-  }
-  return out;
-}
-
-/** A category as a file name: no path separators or characters Windows refuses. */
-function fileNameFor(category: string | undefined): string {
-  const name = (category ?? '')
-    .trim()
-    .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-')
-    .replace(/^[.\s-]+|[.\s]+$/g, '');
-  if (!name || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(name)) return name ? `${name}-faqs` : 'faqs';
-  // File names stop at 255 bytes (3 per CJK character): a long category keeps 60 characters
-  // and a hash of the whole, so two long names that share a start stay apart.
-  if (name.length > 60) return `${name.slice(0, 60)}-${fnv(name)}`;
-  return name;
-}
-
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(36);
-}
-
-/** Whether a file or folder is there. */
-export async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file, fsConstants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

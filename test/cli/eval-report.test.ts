@@ -4,7 +4,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMatcher, type KefuMatch, type KefuMatcher } from '../../src/index';
 import { loadCaseFiles, type KefuTestCase } from '../../src/cli/tools/cases';
-import { EVAL_SERIES, escapeHtml, formatThreshold, renderEvalReport, sweepThresholds, thresholdsYaml, type EvalSweep } from '../../src/cli/tools/eval-report';
+import { EVAL_SERIES, escapeHtml, formatThreshold, renderEvalReport, thresholdsYaml } from '../../src/cli/tools/eval-report';
+import { sweepThresholds, type EvalSweep } from '../../src/cli/tools/eval-sweep';
 
 const root = path.resolve(__dirname, '../..');
 const XSS = '<script>alert(1)</script>';

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { COMMON, defineCommand, requireKb, UsageError } from '../command.js';
 import { expandCaseFiles, loadMatcher } from '../shared.js';
 import { loadCaseFiles } from '../tools/cases.js';
-import { renderEvalReport, sweepThresholds, type SweepInput } from '../tools/eval-report.js';
+import { renderEvalReport } from '../tools/eval-report.js';
+import { sweepThresholds, type SweepInput } from '../tools/eval-sweep.js';
 
 const help = `Usage: kefu eval <kb> --cases <file…> [--out report.html]
 

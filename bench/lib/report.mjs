@@ -84,7 +84,8 @@ reported in notes. Index memory: (heapUsed + arrayBuffers) after build − befor
 RSS: the process's resident set after the build (includes Node itself and the data).
 MiniSearch: BM25 over every sentence (Chinese: nodejieba words + character bigrams; English:
 lower-cased words), FAQ score = best sentence. fuse.js: default options over every sentence,
-score = 1 − fuse score. NLP.js: NlpManager, one intent per FAQ, defaults.`.trim();
+score = 1 − fuse score. NLP.js: NlpManager, one intent per FAQ, defaults. "kefu (lexical)"
+(zh-afqmc-scale): kefu with semantic matching off, the path of a KB run without the model.`.trim();
 
 export function renderMarkdown(res) {
   const out = [header(res), '', METHOD, ''];

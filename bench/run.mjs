@@ -248,6 +248,11 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     });
     run.metrics = summarize(r.records);
     run.latency = latencySummaryUs(r.latenciesNs);
+    // On a shared machine a question's wall time includes waiting for a core; its CPU time does not.
+    if (r.cpuNs?.length) {
+      run.cpuLatency = latencySummaryUs(r.cpuNs);
+      run.notes.push(`CPU a query p50 ${Math.round(run.cpuLatency.p50)} µs, p99 ${Math.round(run.cpuLatency.p99)} µs`);
+    }
     if (r.capped) run.notes.push(`${r.queriesDone} of ${r.queriesTotal} queries (capped)`);
     run.records = r.records; // in memory only (reliability); not written to JSON
     if (r.meta?.dictLoadMs != null) {

@@ -207,7 +207,8 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     size: job.size,
     isFullSize: job.size == null,
     system: job.system,
-    label: LABELS[job.system],
+    label: job.variant ? `${LABELS[job.system]} (${job.variant})` : LABELS[job.system],
+    variant: job.variant ?? null,
     options: job.options,
     status: 'ok',
     entries: null,
@@ -247,6 +248,11 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     });
     run.metrics = summarize(r.records);
     run.latency = latencySummaryUs(r.latenciesNs);
+    // On a shared machine a question's wall time includes waiting for a core; its CPU time does not.
+    if (r.cpuNs?.length) {
+      run.cpuLatency = latencySummaryUs(r.cpuNs);
+      run.notes.push(`CPU a query p50 ${Math.round(run.cpuLatency.p50)} µs, p99 ${Math.round(run.cpuLatency.p99)} µs`);
+    }
     if (r.capped) run.notes.push(`${r.queriesDone} of ${r.queriesTotal} queries (capped)`);
     run.records = r.records; // in memory only (reliability); not written to JSON
     if (r.meta?.dictLoadMs != null) {
@@ -255,7 +261,7 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     }
     // which matching path ran: semantic (the model) or lexical (and why)
     const emb = r.meta?.embedding;
-    if (job.system === 'kefu' && emb) run.notes.push(emb.path === 'lexical' ? `lexical (${job.options?.semantic === false ? 'semantic off for this set' : emb.reason})` : `semantic: ${emb.name}`);
+    if (job.system === 'kefu' && emb) run.notes.push(emb.path === 'lexical' ? `lexical (${job.options?.semantic === false ? `semantic off for this ${job.variant ? 'row' : 'set'}` : emb.reason})` : `semantic: ${emb.name}`);
     if (job.system === 'kefu' && r.meta?.modelLoadMs != null) run.notes.push(`model load ${Math.round(r.meta.modelLoadMs)} ms (not in build)`);
     if (job.system === 'kefu' && r.meta?.vectorCache) run.notes.push(r.meta.vectorCache === 'warm' ? 'warm build (KB vectors from bench/.cache)' : 'cold build (KB embedded, vectors cached for the next run)');
     if (job.system === 'nlpjs' && run.metrics.inScope) {
@@ -309,7 +315,7 @@ function expectedCounts(job) {
 }
 
 async function runJob(job, opts) {
-  const tag = `${job.setName}${job.size ? `@${job.size}` : ''} ${job.system}${job.options?.ablate?.length ? ` ablate=${job.options.ablate.join(',')}` : ''}`;
+  const tag = `${job.setName}${job.size ? `@${job.size}` : ''} ${job.system}${job.variant ? ` (${job.variant})` : ''}${job.options?.ablate?.length ? ` ablate=${job.options.ablate.join(',')}` : ''}`;
   log(`${tag}: start`);
   const outcome = await runWorker(job, opts.capSeconds);
   const run = toRun(job, outcome, opts.capSeconds, expectedCounts(job));
@@ -355,6 +361,11 @@ async function main() {
       for (const system of opts.systems) {
         if (SET_SYSTEMS[setName] && !SET_SYSTEMS[setName].includes(system)) continue;
         runs.push(await runJob({ ...base, setName, size, system, options: { ...SET_OPTIONS[setName]?.[system] } }, opts));
+        // kefu without the model beside it: the lexical-only path, for a KB that runs without
+        // the embedder (at 10,000 FAQs its latency has a bar of its own).
+        if (system === 'kefu' && setName === SCALE_SET && size == null && SET_OPTIONS[setName]?.kefu?.semantic !== false) {
+          runs.push(await runJob({ ...base, setName, size, system, variant: 'lexical', options: { semantic: false } }, opts));
+        }
       }
     }
   }
@@ -363,7 +374,7 @@ async function main() {
   let ablation = null;
   const ABLATION_SETS = ['zh-bq-dev', 'en-clinc-dev'].filter((s) => opts.sets.includes(s));
   if (opts.ablation && opts.systems.includes('kefu') && ABLATION_SETS.length) {
-    const fullRuns = Object.fromEntries(ABLATION_SETS.map((s) => [s, runs.find((r) => r.set === s && r.system === 'kefu' && r.isFullSize)]));
+    const fullRuns = Object.fromEntries(ABLATION_SETS.map((s) => [s, runs.find((r) => r.set === s && r.system === 'kefu' && r.isFullSize && !r.variant)]));
     const names = Object.values(fullRuns).find((r) => Array.isArray(r?.meta?.ablations))?.meta.ablations ?? null;
     ablation = { sets: ABLATION_SETS, rows: [{ name: 'none (full system)', bySet: fullRuns }], runs: [], note: null };
     if (!names) {
@@ -383,7 +394,7 @@ async function main() {
 
   // kefu reliability over every full-size set.
   let reliability = null;
-  const kefuRuns = runs.filter((r) => r.system === 'kefu' && r.isFullSize && r.status === 'ok' && r.records?.length);
+  const kefuRuns = runs.filter((r) => r.system === 'kefu' && !r.variant && r.isFullSize && r.status === 'ok' && r.records?.length);
   if (kefuRuns.length) {
     const all = kefuRuns.flatMap((r) => r.records);
     reliability = {

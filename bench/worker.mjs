@@ -77,6 +77,7 @@ async function runJob(job) {
 
   const records = [];
   const latencies = [];
+  const cpuNs = []; // CPU time of the process (all threads) per query: wall minus waiting for a core
   let errors = 0;
   let firstError = null;
   let capped = false;
@@ -87,6 +88,7 @@ async function runJob(job) {
       break;
     }
     let r;
+    const c = process.cpuUsage();
     const t = process.hrtime.bigint();
     try {
       r = await callQuery(q.text);
@@ -96,6 +98,8 @@ async function runJob(job) {
       r = { id: null, score: null, candidates: [], type: sys.decides ? 'fallback' : undefined };
     }
     latencies.push(Number(process.hrtime.bigint() - t));
+    const used = process.cpuUsage(c);
+    cpuNs.push((used.user + used.system) * 1000);
     const rec = {
       expected: q.expected,
       id: r?.id ?? null,
@@ -120,6 +124,7 @@ async function runJob(job) {
     meta: sys.meta ?? {},
     records,
     latenciesNs: latencies,
+    cpuNs,
   };
 }
 

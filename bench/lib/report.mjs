@@ -79,12 +79,14 @@ intent not 'None', i.e. score ≥ its default threshold 0.5; MiniSearch and fuse
 decision of their own); "oracle" answers iff score ≥ t with t swept over every score on the
 same set (an upper bound; t = ∞ means answering nothing is best). Latency: in-process,
 \`process.hrtime.bigint()\` around each query after the build and a warm-up on up to 300 of the KB's own questions (at most 5 s; the same for every system); one
-process per system and set. Build: index build only; dictionary loads (nodejieba) are
+process per system and set; notes give the CPU time a query (\`process.cpuUsage()\`, all threads),
+which leaves out the time a query waited for a core on a loaded machine. Build: index build only; dictionary loads (nodejieba) are
 reported in notes. Index memory: (heapUsed + arrayBuffers) after build − before build, both after \`global.gc()\` (typed arrays live outside the JS heap).
 RSS: the process's resident set after the build (includes Node itself and the data).
 MiniSearch: BM25 over every sentence (Chinese: nodejieba words + character bigrams; English:
 lower-cased words), FAQ score = best sentence. fuse.js: default options over every sentence,
-score = 1 − fuse score. NLP.js: NlpManager, one intent per FAQ, defaults.`.trim();
+score = 1 − fuse score. NLP.js: NlpManager, one intent per FAQ, defaults. "kefu (lexical)"
+(zh-afqmc-scale): kefu with semantic matching off, the path of a KB run without the model.`.trim();
 
 export function renderMarkdown(res) {
   const out = [header(res), '', METHOD, ''];

@@ -20,7 +20,7 @@ export function heldOutSample(index: SearchIndex): number[] {
 /** FAQs whose questions look most like question i (hard negatives for the classifier, lint's neighbours). */
 export function confusableEntries(engine: Engine, i: number, k: number = TUNING.confusers): number[] {
   const index = engine.index;
-  const scratch = scratchFor(index, engine.features.keys.length);
+  const scratch = scratchFor(index);
   const v = index.sentences[i];
   const acc = scratch.acc;
   const touched: number[] = [];

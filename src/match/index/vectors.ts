@@ -136,13 +136,27 @@ export class QueryTable {
       this.vals = new Float64Array(1 << bits);
       this.mask = (1 << bits) - 1;
     }
-    for (const [f, w] of weights) {
-      let i = Math.imul(f, 0x9e3779b1) >>> 0 & this.mask;
-      while (this.keys[i] !== -1) i = (i + 1) & this.mask;
-      this.keys[i] = f;
-      this.vals[i] = w;
-      this.used.push(i);
-    }
+    for (const [f, w] of weights) this.put(f, w);
+  }
+
+  /** Add feature f (not in the table yet) with weight w. */
+  put(f: number, w: number): void {
+    if ((this.used.length + 1) * 2 > this.keys.length) this.grow();
+    let i = Math.imul(f, 0x9e3779b1) >>> 0 & this.mask;
+    while (this.keys[i] !== -1) i = (i + 1) & this.mask;
+    this.keys[i] = f;
+    this.vals[i] = w;
+    this.used.push(i);
+  }
+
+  private grow(): void {
+    const entries = this.used.map((i) => [this.keys[i], this.vals[i]] as const);
+    const bits = Math.ceil(Math.log2(this.keys.length * 2 + 1));
+    this.keys = new Int32Array(1 << bits).fill(-1);
+    this.vals = new Float64Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+    this.used.length = 0;
+    for (const [f, w] of entries) this.put(f, w);
   }
 
   get(f: number): number {

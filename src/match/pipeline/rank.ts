@@ -29,7 +29,7 @@ export function rank(engine: Engine, analysis: TextAnalysis, exclude: Exclude = 
 }
 
 function rankVector(engine: Engine, analysis: TextAnalysis, exclude: Exclude, prepared?: ReadonlyMap<string, unknown>): Ranked {
-  const scratch = scratchFor(engine.index, engine.features.keys.length);
+  const scratch = scratchFor(engine.index);
   const query = queryVector(engine, analysis, exclude, scratch);
   const table = scratch.table;
   table.load(query.weights);

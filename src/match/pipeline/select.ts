@@ -11,15 +11,19 @@ export function topByScore(ids: ArrayLike<number>, score: Float64Array, k: numbe
   const n = ids.length;
   if (n <= k) out = Array.from(ids);
   else {
-    if (scratch.select.length < n) scratch.select = new Float64Array(n * 2);
+    // Scores read once (ids point all over a large array), then a copy to select on: the
+    // collecting pass reads them in order instead of chasing the ids a second time.
+    if (scratch.select.length < 2 * n) scratch.select = new Float64Array(n * 4);
     const vals = scratch.select;
+    const work = vals.subarray(n, 2 * n);
     for (let i = 0; i < n; i++) vals[i] = score[ids[i]];
-    const kth = selectDescending(vals, n, k - 1);
+    work.set(vals.subarray(0, n));
+    const kth = selectDescending(work, n, k - 1);
     out = [];
     let ties: number[] | undefined;
     for (let i = 0; i < n; i++) {
       const id = ids[i];
-      const v = score[id];
+      const v = vals[i];
       if (v > kth) out.push(id);
       else if (v === kth) (ties ??= []).push(id);
     }

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 function inputFor(m: KefuMatcher, text: string): ScorerInput {
   const engine = m.engine;
-  const query = queryVector(engine, engine.extractor.analyze(text), {}, scratchFor(engine.index, engine.features.keys.length));
+  const query = queryVector(engine, engine.extractor.analyze(text), {}, scratchFor(engine.index));
   const table = new QueryTable();
   table.load(query.weights);
   return { engine, query, table, exclude: {} };

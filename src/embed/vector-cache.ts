@@ -3,21 +3,34 @@
  * of texts already embedded are reused by text hash, so a rebuild embeds only new texts.
  * Nothing is written unless asked (`save()`). The file is a JSON header line, then the
  * vectors as raw float32, tied to the model that made them (another model: cache ignored).
+ * The header also keeps the principal components of the last large KBs built through the
+ * cache (src/match/pca.ts), so a warm build restores them instead of fitting them again.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../node/write-atomic.js';
-import { wrapEmbedder, type Embedder } from './embedder.js';
+import { withBuildStore, wrapEmbedder, type Embedder } from './embedder.js';
+import { base64ToFloats, floatsToBase64, type PcaFit, type PcaStore } from '../match/pca.js';
 
 const FORMAT = 'kefu-vector-cache';
+/** Principal-component fits kept (the most recently used first): one per KB built through the cache. */
+const KEPT_FITS = 3;
+
+interface SavedFit {
+  fingerprint: string;
+  dims: number;
+  basis: string;
+  proj: string;
+}
 
 /** Hash of a text as vectors are keyed: 16 hex digits of sha256. */
 export function textKey(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-export class VectorCache {
+export class VectorCache implements PcaStore {
   private readonly vectors = new Map<string, Float32Array>();
+  private fits: SavedFit[] = [];
   private dirty = false;
   /** Texts looked up and found / embedded since this cache was opened. */
   hits = 0;
@@ -31,7 +44,7 @@ export class VectorCache {
     if (!existsSync(file)) return cache;
     const buf = readFileSync(file);
     const nl = buf.indexOf(10);
-    let header: { format?: string; model?: string; dim?: number; keys?: string[] };
+    let header: { format?: string; model?: string; dim?: number; keys?: string[]; pca?: SavedFit[] };
     try {
       header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
     } catch {
@@ -41,8 +54,10 @@ export class VectorCache {
     if (header.model !== model || header.dim !== dim) return cache;
     const body = buf.subarray(nl + 1);
     if (body.byteLength !== header.keys.length * dim * 4) throw new Error(`kefu: vector cache ${file} is truncated (${body.byteLength} bytes of vectors, expected ${header.keys.length * dim * 4}); delete it`);
-    const all = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    // a view on the file's bytes when they are aligned for float32 (no copy of the vectors)
+    const all = body.byteOffset % 4 === 0 ? new Float32Array(body.buffer, body.byteOffset, body.byteLength >> 2) : new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
     header.keys.forEach((k, i) => cache.vectors.set(k, all.subarray(i * dim, (i + 1) * dim)));
+    if (Array.isArray(header.pca)) cache.fits = header.pca.filter((f) => typeof f?.fingerprint === 'string' && typeof f.basis === 'string' && typeof f.proj === 'string' && Number.isInteger(f.dims));
     return cache;
   }
 
@@ -59,11 +74,31 @@ export class VectorCache {
     this.dirty = true;
   }
 
+  /** A fit kept for these fingerprinted vectors (checked against them by the caller). */
+  getPca(fingerprint: string): PcaFit | undefined {
+    const i = this.fits.findIndex((f) => f.fingerprint === fingerprint);
+    if (i < 0) return undefined;
+    const f = this.fits[i]!;
+    if (i > 0) {
+      this.fits.splice(i, 1);
+      this.fits.unshift(f);
+    }
+    return { fingerprint, dims: f.dims, basis: base64ToFloats(f.basis), proj: base64ToFloats(f.proj) };
+  }
+
+  setPca(fit: PcaFit): void {
+    const saved = { fingerprint: fit.fingerprint, dims: fit.dims, basis: floatsToBase64(fit.basis), proj: floatsToBase64(fit.proj) };
+    this.fits = [saved, ...this.fits.filter((f) => f.fingerprint !== fit.fingerprint)].slice(0, KEPT_FITS);
+    this.dirty = true;
+  }
+
   /** Write the cache to its file (atomically), if anything changed. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     const keys = [...this.vectors.keys()];
-    const header = Buffer.from(JSON.stringify({ format: FORMAT, model: this.model, dim: this.dim, keys }) + '\n');
+    const json = JSON.stringify({ format: FORMAT, model: this.model, dim: this.dim, keys, pca: this.fits });
+    // padded so that the vectors start 4-byte aligned: read back as a view, without a copy
+    const header = Buffer.from(json + ' '.repeat((4 - ((Buffer.byteLength(json) + 1) % 4)) % 4) + '\n');
     const body = new Float32Array(keys.length * this.dim);
     keys.forEach((k, i) => body.set(this.vectors.get(k)!, i * this.dim));
     await writeFileAtomic(this.file, Buffer.concat([header, Buffer.from(body.buffer)]));
@@ -73,7 +108,7 @@ export class VectorCache {
 
 /** An embedder that answers from `cache` and embeds only the texts it misses. */
 export function withVectorCache(embedder: Embedder, cache: VectorCache): Embedder {
-  return wrapEmbedder({
+  const wrapper = wrapEmbedder({
     name: embedder.name,
     dim: embedder.dim,
     async embed(texts: string[]): Promise<Float32Array[]> {
@@ -88,4 +123,5 @@ export function withVectorCache(embedder: Embedder, cache: VectorCache): Embedde
       return texts.map((t, i) => out[i] ?? cache.get(t)!);
     },
   }, embedder);
+  return withBuildStore(wrapper, cache);
 }

@@ -160,26 +160,3 @@ function dot64(a: Float64Array, o: number, b: Float64Array, len: number): number
   for (; j < len; j++) s0 += a[o + j]! * b[j]!;
   return s0 + s1 + s2 + s3;
 }
-
-/** Float32 array ↔ base64 of its little-endian bytes (how fits travel in JSON). */
-export function floatsToBase64(a: Float32Array): string {
-  return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-}
-
-export function base64ToFloats(b64: string): Float32Array {
-  const bytes = base64ToBytes(b64);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function base64ToBytes(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}

@@ -10,7 +10,8 @@
  * so above SCAN_BUDGET the scan runs over the first principal components and only a
  * shortlist is scored exactly.
  */
-import { base64ToBytes, base64ToFloats, bytesToBase64, checkedFit, dot, fingerprint, fitPca, floatsToBase64, type PcaFit, type PcaStore } from './pca.js';
+import { base64ToBytes, base64ToFloats, bytesToBase64, floatsToBase64 } from './base64.js';
+import { checkedFit, dot, fingerprint, fitPca, type PcaFit, type PcaStore } from './pca.js';
 
 const SCAN_BUDGET = 600_000;
 const SHORTLIST = 64;
@@ -62,12 +63,11 @@ export class SemanticIndex {
   }
 
   static fromJSON(data: SemanticIndexData): SemanticIndex {
-    const bytes = base64ToBytes(data.vectors);
+    const bytes = base64ToBytes(data.vectors, "the index's semantic vectors");
     const q8 = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (q8.length !== data.scales.length * data.dim) throw new Error(`kefu: the index's semantic vectors are corrupt (${q8.length} components for ${data.scales.length} FAQs of ${data.dim})`);
     const index = new SemanticIndex(data.model, data.dim, q8, [...data.scales], [...data.sumNorms], [...data.counts]);
-    const p = data.pca;
-    index.preparePca(p && { fingerprint: p.fingerprint, dims: p.dims, basis: base64ToFloats(p.basis), proj: base64ToFloats(p.proj) });
+    index.preparePca(keptFit(data.pca));
     return index;
   }
 
@@ -170,13 +170,22 @@ export class SemanticIndex {
   }
 
   private setEntry(e: number, sum: Float32Array, count: number): void {
+    const dim = this.dim;
+    const q8 = this.q8;
+    const o = e * dim;
     let n2 = 0;
-    for (let d = 0; d < this.dim; d++) n2 += sum[d]! * sum[d]!;
+    let maxAbs = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = sum[d]!;
+      n2 += x * x;
+      const a = x < 0 ? -x : x;
+      if (a > maxAbs) maxAbs = a;
+    }
     const norm = Math.sqrt(n2) || 1;
-    let max = 0;
-    for (let d = 0; d < this.dim; d++) max = Math.max(max, Math.abs(sum[d]! / norm));
-    const scale = max / 127 || 1;
-    for (let d = 0; d < this.dim; d++) this.q8[e * this.dim + d] = Math.round(sum[d]! / norm / scale);
+    // largest |component| / norm: dividing by a positive number keeps the order, so this is
+    // exactly the largest of the quotients (one division instead of one a component)
+    const scale = maxAbs / norm / 127 || 1;
+    for (let d = 0; d < dim; d++) q8[o + d] = Math.round(sum[d]! / norm / scale);
     this.scales[e] = scale;
     this.sumNorms[e] = n2 > 0 ? norm : 0;
     this.counts[e] = count;
@@ -197,7 +206,18 @@ export class SemanticIndex {
   }
 }
 
+/** The principal components saved with an index, decoded (a damaged field: none, they are refitted). */
+function keptFit(p: SemanticIndexData['pca']): PcaFit | undefined {
+  try {
+    return p && { fingerprint: p.fingerprint, dims: p.dims, basis: base64ToFloats(p.basis), proj: base64ToFloats(p.proj) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sum of an FAQ's vectors (its only vector itself: setEntry does not write to it). */
 function sumOf(vs: readonly Float32Array[], dim: number): Float32Array {
+  if (vs.length === 1 && vs[0]!.length === dim) return vs[0]!;
   const out = new Float32Array(dim);
   for (const v of vs) for (let d = 0; d < dim; d++) out[d]! += v[d]!;
   return out;

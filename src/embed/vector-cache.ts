@@ -10,7 +10,6 @@ import * as crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../node/write-atomic.js';
 import { withBuildStore, wrapEmbedder, type Embedder } from './embedder.js';
-import { base64ToFloats, floatsToBase64 } from '../match/base64.js';
 import type { PcaFit, PcaStore } from '../match/pca.js';
 
 const FORMAT = 'kefu-vector-cache';
@@ -87,7 +86,7 @@ export class VectorCache implements PcaStore {
     const f = this.fits[i]!;
     let fit: PcaFit;
     try {
-      fit = { fingerprint, dims: f.dims, basis: typeof f.basis === 'string' ? base64ToFloats(f.basis) : f.basis, proj: typeof f.proj === 'string' ? base64ToFloats(f.proj) : f.proj };
+      fit = { fingerprint, dims: f.dims, basis: floats(f.basis), proj: floats(f.proj) };
     } catch {
       return undefined; // a damaged fit: the build fits again (and keeps the new one)
     }
@@ -115,8 +114,16 @@ export class VectorCache implements PcaStore {
   }
 }
 
+/** A kept fit's array, decoded from the file's base64 (by Node's Buffer: native, unlike atob). */
+function floats(a: string | Float32Array): Float32Array {
+  if (typeof a !== 'string') return a;
+  const bytes = Buffer.from(a, 'base64');
+  if (bytes.byteLength % 4 !== 0) throw new Error('not float32');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
 function encodedFit(f: KeptFit): KeptFit {
-  const text = (a: string | Float32Array) => (typeof a === 'string' ? a : floatsToBase64(a));
+  const text = (a: string | Float32Array) => (typeof a === 'string' ? a : Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'));
   return { fingerprint: f.fingerprint, dims: f.dims, basis: text(f.basis), proj: text(f.proj) };
 }
 

@@ -6,9 +6,10 @@
 //
 // cold: every KB question embedded (no vector cache; the vectors are then written to
 // bench/.cache/vectors-<set>.bin, the cache `npm run bench` reads); warm: the same build with
-// that cache (no question embedded). The nodejieba dictionary and the model are loaded before
-// the clock starts, as in `npm run bench`; their load times are printed beside. Prints wall and
-// CPU time of `createMatcher` and how many questions were embedded.
+// that cache (no question embedded; a large KB's principal components restored from it too).
+// The nodejieba dictionary and the model are loaded before the clock starts, as in `npm run
+// bench`; their load times are printed beside. Prints wall and CPU time of `createMatcher` and
+// how many questions were embedded.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';

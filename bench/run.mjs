@@ -263,7 +263,9 @@ function toRun(job, outcome, capSeconds, expectedCounts) {
     const emb = r.meta?.embedding;
     if (job.system === 'kefu' && emb) run.notes.push(emb.path === 'lexical' ? `lexical (${job.options?.semantic === false ? `semantic off for this ${job.variant ? 'row' : 'set'}` : emb.reason})` : `semantic: ${emb.name}`);
     if (job.system === 'kefu' && r.meta?.modelLoadMs != null) run.notes.push(`model load ${Math.round(r.meta.modelLoadMs)} ms (not in build)`);
-    if (job.system === 'kefu' && r.meta?.vectorCache) run.notes.push(r.meta.vectorCache === 'warm' ? 'warm build (KB vectors from bench/.cache)' : 'cold build (KB embedded, vectors cached for the next run)');
+    if (job.system === 'kefu' && r.meta?.vectorCache) run.notes.push(r.meta.vectorCache === 'warm' ? 'warm build (KB vectors and a large KB\'s principal components from bench/.cache)' : 'cold build (KB embedded, vectors cached for the next run)');
+    // CPU beside the wall time: the machine may be shared while the bench runs
+    if (job.system === 'kefu' && r.meta?.buildCpuMs != null) run.notes.push(`build CPU ${Math.round(r.meta.buildCpuMs)} ms (all threads)`);
     if (job.system === 'nlpjs' && run.metrics.inScope) {
       // The intent NLP.js returns ('None' under its threshold) as top-1, for comparison
       // with figures that score that intent rather than the classification ranking.

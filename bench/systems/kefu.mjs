@@ -93,7 +93,10 @@ export async function create({ options = {}, setName } = {}) {
         mkdirSync(path.dirname(vectorCache), { recursive: true });
         meta.vectorCache = existsSync(vectorCache) ? 'warm' : 'cold';
       }
+      const c0 = process.cpuUsage();
       matcher = await mod.createMatcher({ faqs }, { ablate, semantic, vectorCache });
+      const cpu = process.cpuUsage(c0);
+      meta.buildCpuMs = (cpu.user + cpu.system) / 1000;
       meta.embedding = matcher.embedding;
       meta.semantic = matcher.semantic;
     },

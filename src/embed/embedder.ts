@@ -9,6 +9,8 @@
  * const [a, b] = await embedder.embed(['怎么退货', '我想退货']);
  * cosine(a, b); // ≈ 0.9
  */
+import type { PcaStore } from '../match/pca.js';
+
 export interface Embedder {
   /** Model and runtime, e.g. `bge-small-zh-v1.5 int8 on onnxruntime-node 1.30.0`. */
   readonly name: string;
@@ -33,6 +35,25 @@ export function wrapEmbedder<E extends Embedder>(wrapper: E, base: Embedder): E 
 /** The embedder for questions asked: the one a vector cache wraps, else `embedder` itself. */
 export function queryEmbedder(embedder: Embedder): Embedder {
   return bases.get(embedder) ?? embedder;
+}
+
+/**
+ * What a vector cache keeps beside the vectors, for the build that embeds through it: the
+ * principal components of a large KB's FAQ vectors (src/match/pca.ts), by their fingerprint.
+ */
+export type BuildStore = PcaStore;
+
+const stores = new WeakMap<Embedder, BuildStore>();
+
+/** Mark `embedder` (a vector cache's wrapper) as keeping build results in `store`. */
+export function withBuildStore<E extends Embedder>(embedder: E, store: BuildStore): E {
+  stores.set(embedder, store);
+  return embedder;
+}
+
+/** The store kept with `embedder`'s vectors, if any. */
+export function buildStoreOf(embedder: Embedder): BuildStore | undefined {
+  return stores.get(embedder);
 }
 
 /** Called while many texts are embedded: `done` of `total` texts of one `embed` call (0 first). */

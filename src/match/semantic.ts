@@ -10,6 +10,9 @@
  * so above SCAN_BUDGET the scan runs over the first principal components and only a
  * shortlist is scored exactly.
  */
+import { base64ToBytes, base64ToFloats, bytesToBase64, floatsToBase64 } from './base64.js';
+import { checkedFit, dot, fingerprint, fitPca, type PcaFit, type PcaStore } from './pca.js';
+
 const SCAN_BUDGET = 600_000;
 const SHORTLIST = 64;
 const MIN_PCA_DIMS = 32;
@@ -22,6 +25,8 @@ export interface SemanticIndexData {
   scales: number[];
   sumNorms: number[];
   counts: number[];
+  /** Large KBs: the principal components fitted on these vectors (restored, not refitted). */
+  pca?: { fingerprint: string; dims: number; basis: string; proj: string };
 }
 
 export class SemanticIndex {
@@ -32,7 +37,7 @@ export class SemanticIndex {
   private sumNorms: number[];
   private counts: number[];
   /** Principal directions (rows) and each FAQ's projection on them, for large KBs. */
-  private pca?: { dims: number; basis: Float32Array; proj: Float32Array; upTo: number };
+  private pca?: { dims: number; basis: Float32Array; proj: Float32Array; upTo: number; fingerprint: string };
   /** The last `nearest` asked and its answer (cleared by a hot update). */
   private last?: { q: Float32Array; k: number; skip: number; result: number[] };
   private exact = new Float64Array(0);
@@ -46,26 +51,31 @@ export class SemanticIndex {
     this.counts = counts;
   }
 
-  /** From each FAQ's sentence vectors (unit length), in FAQ order. */
-  static build(model: string, dim: number, perEntry: readonly (readonly Float32Array[])[]): SemanticIndex {
+  /**
+   * From each FAQ's sentence vectors (unit length), in FAQ order. `store`: where principal
+   * components fitted before are kept (the vector cache), and this build's are put.
+   */
+  static build(model: string, dim: number, perEntry: readonly (readonly Float32Array[])[], store?: PcaStore): SemanticIndex {
     const index = new SemanticIndex(model, dim, new Int8Array(perEntry.length * dim), [], [], []);
     perEntry.forEach((vs, e) => index.setEntry(e, sumOf(vs, dim), vs.length));
-    index.preparePca();
+    index.preparePca(undefined, store);
     return index;
   }
 
   static fromJSON(data: SemanticIndexData): SemanticIndex {
-    const bytes = base64ToBytes(data.vectors);
+    const bytes = base64ToBytes(data.vectors, "the index's semantic vectors");
     const q8 = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (q8.length !== data.scales.length * data.dim) throw new Error(`kefu: the index's semantic vectors are corrupt (${q8.length} components for ${data.scales.length} FAQs of ${data.dim})`);
     const index = new SemanticIndex(data.model, data.dim, q8, [...data.scales], [...data.sumNorms], [...data.counts]);
-    index.preparePca();
+    index.preparePca(keptFit(data.pca));
     return index;
   }
 
   toJSON(): SemanticIndexData {
     const bytes = new Uint8Array(this.q8.buffer, this.q8.byteOffset, this.size * this.dim);
-    return { model: this.model, dim: this.dim, vectors: bytesToBase64(bytes), scales: this.scales, sumNorms: this.sumNorms, counts: this.counts };
+    const p = this.pca?.upTo === this.size ? this.pca : undefined;
+    const pca = p && { fingerprint: p.fingerprint, dims: p.dims, basis: floatsToBase64(p.basis), proj: floatsToBase64(p.proj) };
+    return { model: this.model, dim: this.dim, vectors: bytesToBase64(bytes), scales: this.scales, sumNorms: this.sumNorms, counts: this.counts, ...(pca && { pca }) };
   }
 
   get size(): number {
@@ -77,7 +87,7 @@ export class SemanticIndex {
     const o = e * this.dim;
     const a = this.q8;
     const dim = this.dim;
-    // four sums at once, as dot() below (KBs under SCAN_BUDGET are scanned exactly with this)
+    // four sums at once, as dot() in pca.ts (KBs under SCAN_BUDGET are scanned exactly with this)
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
@@ -160,81 +170,57 @@ export class SemanticIndex {
   }
 
   private setEntry(e: number, sum: Float32Array, count: number): void {
+    const dim = this.dim;
+    const q8 = this.q8;
+    const o = e * dim;
     let n2 = 0;
-    for (let d = 0; d < this.dim; d++) n2 += sum[d]! * sum[d]!;
+    let maxAbs = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = sum[d]!;
+      n2 += x * x;
+      const a = x < 0 ? -x : x;
+      if (a > maxAbs) maxAbs = a;
+    }
     const norm = Math.sqrt(n2) || 1;
-    let max = 0;
-    for (let d = 0; d < this.dim; d++) max = Math.max(max, Math.abs(sum[d]! / norm));
-    const scale = max / 127 || 1;
-    for (let d = 0; d < this.dim; d++) this.q8[e * this.dim + d] = Math.round(sum[d]! / norm / scale);
+    // largest |component| / norm: dividing by a positive number keeps the order, so this is
+    // exactly the largest of the quotients (one division instead of one a component)
+    const scale = maxAbs / norm / 127 || 1;
+    for (let d = 0; d < dim; d++) q8[o + d] = Math.round(sum[d]! / norm / scale);
     this.scales[e] = scale;
     this.sumNorms[e] = n2 > 0 ? norm : 0;
     this.counts[e] = count;
   }
 
-  /** Principal components by subspace iteration on a sample's covariance (large KBs only). */
-  private preparePca(): void {
+  /** Principal components of large KBs: kept from an earlier fit of the same vectors, else fitted (and kept). */
+  private preparePca(kept?: PcaFit, store?: PcaStore): void {
     const n = this.size;
     if (n * this.dim <= SCAN_BUDGET) return;
     const dims = Math.max(MIN_PCA_DIMS, Math.min(this.dim, Math.floor(SCAN_BUDGET / n)));
-    const dim = this.dim;
-    // Covariance of a sample of ~2,000 FAQ vectors: the sample matrix by columns, so that each
-    // entry is one dot product of two contiguous rows.
-    const step = Math.max(1, Math.floor(n / 2000));
-    const m = Math.ceil(n / step);
-    const cols = new Float64Array(dim * m);
-    for (let e = 0, c = 0; e < n; e += step, c++) {
-      const k = this.scales[e]!;
-      for (let d = 0; d < dim; d++) cols[d * m + c] = this.q8[e * dim + d]! * k;
+    const print = fingerprint(this.q8.subarray(0, n * this.dim), this.scales, this.dim, dims);
+    let fit = checkedFit(kept, this.q8, this.scales, this.dim, print) ?? checkedFit(store?.getPca(print), this.q8, this.scales, this.dim, print);
+    if (!fit) {
+      fit = fitPca(this.q8, this.scales, this.dim, dims, print);
+      store?.setPca(fit);
     }
-    const cov = new Float64Array(dim * dim);
-    for (let i = 0; i < dim; i++) {
-      for (let j = i; j < dim; j++) cov[i * dim + j] = cov[j * dim + i] = dot64(cols, i * m, cols.subarray(j * m), m);
-    }
-    let basis = new Float64Array(dims * dim);
-    let seed = 1;
-    for (let i = 0; i < basis.length; i++) basis[i] = ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
-    orthonormalize(basis, dims, dim);
-    for (let it = 0; it < 12; it++) {
-      const next = new Float64Array(dims * dim);
-      for (let r = 0; r < dims; r++) {
-        const row = basis.subarray(r * dim, (r + 1) * dim);
-        for (let i = 0; i < dim; i++) next[r * dim + i] = dot64(cov, i * dim, row, dim);
-      }
-      orthonormalize(next, dims, dim);
-      basis = next;
-    }
-    const b32 = Float32Array.from(basis);
-    const proj = new Float32Array(n * dims);
-    const row = new Float32Array(dim);
-    for (let e = 0; e < n; e++) {
-      const k = this.scales[e]!;
-      row.set(this.q8.subarray(e * dim, (e + 1) * dim));
-      for (let r = 0; r < dims; r++) proj[e * dims + r] = dot(b32, r * dim, row, dim) * k;
-    }
-    this.pca = { dims, basis: b32, proj, upTo: n };
+    this.pca = { dims, basis: fit.basis, proj: fit.proj, upTo: n, fingerprint: print };
   }
 }
 
+/** The principal components saved with an index, decoded (a damaged field: none, they are refitted). */
+function keptFit(p: SemanticIndexData['pca']): PcaFit | undefined {
+  try {
+    return p && { fingerprint: p.fingerprint, dims: p.dims, basis: base64ToFloats(p.basis), proj: base64ToFloats(p.proj) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sum of an FAQ's vectors (its only vector itself: setEntry does not write to it). */
 function sumOf(vs: readonly Float32Array[], dim: number): Float32Array {
+  if (vs.length === 1 && vs[0]!.length === dim) return vs[0]!;
   const out = new Float32Array(dim);
   for (const v of vs) for (let d = 0; d < dim; d++) out[d]! += v[d]!;
   return out;
-}
-
-/** Modified Gram-Schmidt over the rows. */
-function orthonormalize(m: Float64Array, rows: number, dim: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let p = 0; p < r; p++) {
-      let dot = 0;
-      for (let d = 0; d < dim; d++) dot += m[r * dim + d]! * m[p * dim + d]!;
-      for (let d = 0; d < dim; d++) m[r * dim + d]! -= dot * m[p * dim + d]!;
-    }
-    let n2 = 0;
-    for (let d = 0; d < dim; d++) n2 += m[r * dim + d]! ** 2;
-    const n = Math.sqrt(n2) || 1;
-    for (let d = 0; d < dim; d++) m[r * dim + d]! /= n;
-  }
 }
 
 /**
@@ -274,54 +260,4 @@ function topK(scores: Float32Array | Float64Array, k: number, skip: number, amon
     }
   }
   return heap.subarray(0, size).sort((a, b) => scores[b]! - scores[a]! || a - b);
-}
-
-/**
- * Dot product of `a[o..o+len)` and `b[0..len)`, four sums at once (the scans' inner loop).
- * Two copies, one per array type, so that each stays monomorphic (the float32 scan of a
- * question runs ~1.5× slower through one shared by both types).
- */
-function dot(a: Float32Array, o: number, b: Float32Array, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < len; j += 4) {
-    s0 += a[o + j]! * b[j]!;
-    s1 += a[o + j + 1]! * b[j + 1]!;
-    s2 += a[o + j + 2]! * b[j + 2]!;
-    s3 += a[o + j + 3]! * b[j + 3]!;
-  }
-  for (; j < len; j++) s0 += a[o + j]! * b[j]!;
-  return s0 + s1 + s2 + s3;
-}
-
-function dot64(a: Float64Array, o: number, b: Float64Array, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < len; j += 4) {
-    s0 += a[o + j]! * b[j]!;
-    s1 += a[o + j + 1]! * b[j + 1]!;
-    s2 += a[o + j + 2]! * b[j + 2]!;
-    s3 += a[o + j + 3]! * b[j + 3]!;
-  }
-  for (; j < len; j++) s0 += a[o + j]! * b[j]!;
-  return s0 + s1 + s2 + s3;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function base64ToBytes(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }

@@ -9,6 +9,10 @@ import { loadEmbedder } from '../../src/embed/load';
 import { VectorCache, withVectorCache } from '../../src/embed/vector-cache';
 import { createMatcher } from '../../src/index';
 import { SemanticIndex } from '../../src/match/semantic';
+import type { PcaFit } from '../../src/match/pca';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { preparedRanking } from '../../src/match/scorers/semantic';
 
 const inCI = process.env.CI === 'true';
@@ -85,14 +89,20 @@ describe.runIf(inCI || loaded.embedder !== undefined)('the semantic index and sc
     ran++;
   });
 
-  it('large KBs: the principal-component shortlist finds what the exact scan finds, also after a JSON round trip', () => {
+  it('large KBs: the principal-component shortlist finds what the exact scan finds, also after a JSON round trip, and its fit is kept', async () => {
     const base = [...perFaq.flat(), ...queries];
     let seed = 7;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     // 10,000 FAQs of 1–2 questions, each question a mixture of three real sentence vectors
     const mixture = () => normalize(meanVector([0, 1, 2].map(() => base[Math.floor(rnd() * base.length)]!).map((v, k) => v.map((x) => x * (k === 0 ? 2 : rnd()))), embedder.dim));
     const entries = Array.from({ length: 10_000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 2) }, mixture));
-    const large = SemanticIndex.build(embedder.name, embedder.dim, entries);
+    // built through a vector cache, which keeps the fit (a file here: saved and reopened below)
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-pca-'));
+    const file = join(dir, 'vectors.bin');
+    const cache = VectorCache.open(file, embedder.name, embedder.dim);
+    const fits: PcaFit[] = [];
+    const large = SemanticIndex.build(embedder.name, embedder.dim, entries, { getPca: (p) => cache.getPca(p), setPca: (f) => (fits.push(f), cache.setPca(f)) });
+    expect(fits).toHaveLength(1);
     expect((large as unknown as { pca?: { dims: number } }).pca?.dims).toBe(60); // 600,000 / 10,000
     const exact = (q: Float32Array, k: number, skip = -1) => {
       const s = entries.map((_, e) => large.score(q, e));
@@ -105,8 +115,28 @@ describe.runIf(inCI || loaded.embedder !== undefined)('the semantic index and sc
     const first = large.nearest(asked[6]!, 10);
     first.length = 0;
     expect(large.nearest(asked[6]!, 10)).toEqual(exact(asked[6]!, 10));
-    const back = SemanticIndex.fromJSON(JSON.parse(JSON.stringify(large.toJSON())));
+    const data = JSON.parse(JSON.stringify(large.toJSON()));
+    expect(data.pca.dims).toBe(60); // the fit travels with the vectors
+    const back = SemanticIndex.fromJSON(data);
     for (const q of asked.slice(0, 10)) expect(back.nearest(q, 10)).toEqual(large.nearest(q, 10));
+    // a fit that is not of these vectors (a damaged projection here; other vectors below) is refitted
+    const damaged = new Float32Array(new Uint8Array(Buffer.from(data.pca.proj, 'base64')).buffer);
+    damaged[3]! += 0.5; // FAQ 0's projection, one of those a kept fit is checked on
+    const refit = SemanticIndex.fromJSON({ ...data, pca: { ...data.pca, proj: Buffer.from(damaged.buffer).toString('base64') } });
+    expect(refit.toJSON().pca).toEqual(data.pca);
+    try {
+      await cache.save();
+      const reopened = VectorCache.open(file, embedder.name, embedder.dim);
+      const store = { getPca: (p: string) => reopened.getPca(p), setPca: (f: PcaFit) => void fits.push(f) };
+      const warm = SemanticIndex.build(embedder.name, embedder.dim, entries, store);
+      expect(fits).toHaveLength(1); // restored from the file, not fitted again
+      expect(warm.toJSON().pca).toEqual(data.pca);
+      const changed = SemanticIndex.build(embedder.name, embedder.dim, entries.slice(1), store);
+      expect(fits).toHaveLength(2); // other vectors: fitted
+      for (const q of asked.slice(0, 5)) expect(changed.nearest(q, 10)).toEqual(exact(q, 11).filter((e) => e !== 0).slice(0, 10).map((e) => e - 1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // a hot update drops the shortlist (it no longer covers every FAQ): exact scans find the new FAQ
     large.addSentences(10_000, [queries[2]!]);
     expect(large.nearest(queries[2]!, 1)).toEqual([10_000]);

@@ -3,7 +3,7 @@
  * the same texts, e.g. by the build a consolidation replaces), build the FAQ vectors, and fit
  * the cosine's share of the ranking score on the KB's own held-out questions.
  */
-import type { Embedder } from '../../embed/embedder.js';
+import { buildStoreOf, type Embedder } from '../../embed/embedder.js';
 import { DEFAULT_MODEL, type CalibrationModel } from '../calibrate.js';
 import type { Engine } from '../engine.js';
 import { TUNING } from '../options.js';
@@ -68,7 +68,7 @@ export function* semanticSteps(engine: Engine, embedder: Embedder): Steps<void> 
   engine.semantic = { index: undefined as unknown as SemanticIndex, embedder, memo, weight: defaultWeight(engine) };
   const { sentences, entries } = engine.index;
   yield* embedSteps(engine, sentences.map((s) => s.text));
-  engine.semantic.index = SemanticIndex.build(embedder.name, embedder.dim, entries.map((e) => e.sentences.map((s) => memo.get(sentences[s]!.text)!)));
+  engine.semantic.index = SemanticIndex.build(embedder.name, embedder.dim, entries.map((e) => e.sentences.map((s) => memo.get(sentences[s]!.text)!)), buildStoreOf(embedder));
   yield;
 }
 

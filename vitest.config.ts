@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two groups: `fast` (in-process tests; `npm run test:fast`: ~60 s of CPU over two workers)
@@ -22,9 +24,14 @@ const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 // users get it, launcher included.
 const HUGE_PAGES = process.platform === 'linux' && !process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {};
 
+// The e2e group's processes share one vector cache (test/global-setup.ts): each process that
+// builds the sample KB would otherwise embed its ~500 questions again (~1.5 s CPU each).
+export const E2E_VECTOR_CACHE = path.join(tmpdir(), `kefu-test-vectors-${process.pid}`, 'vectors.bin');
+
 export default defineConfig({
   test: {
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         extends: true,
@@ -36,7 +43,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E, maxWorkers: 1, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
+        test: { name: 'e2e', include: E2E, maxWorkers: 2, env: { KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

@@ -20,8 +20,9 @@ const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 
 // nodejieba builds its dictionary from millions of small allocations; glibc backs malloc with
 // huge pages when a process starts with this tunable, halving that load (as the CLI's launcher
-// does, src/cli/main.ts). Only for the fast group's workers: the e2e group runs the CLI as
-// users get it, launcher included.
+// does, src/cli/main.ts). Set for both groups' workers, and so for the processes the e2e tests
+// start (README scripts, bot workers); test/cli/cli.test.ts clears it for the CLI it runs, so
+// the launcher's restart is exercised as users get it.
 const HUGE_PAGES = process.platform === 'linux' && !process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {};
 
 // The e2e group's processes share one vector cache (test/global-setup.ts): each process that
@@ -43,7 +44,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E, maxWorkers: 2, env: { KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
+        test: { name: 'e2e', include: E2E, maxWorkers: 2, env: { ...HUGE_PAGES, KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two groups: `fast` (in-process tests; `npm run test:fast`: ~60 s of CPU over two workers)
@@ -18,13 +20,19 @@ const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 
 // nodejieba builds its dictionary from millions of small allocations; glibc backs malloc with
 // huge pages when a process starts with this tunable, halving that load (as the CLI's launcher
-// does, src/cli/main.ts). Only for the fast group's workers: the e2e group runs the CLI as
-// users get it, launcher included.
+// does, src/cli/main.ts). Set for both groups' workers, and so for the processes the e2e tests
+// start (README scripts, bot workers); test/cli/cli.test.ts clears it for the CLI it runs, so
+// the launcher's restart is exercised as users get it.
 const HUGE_PAGES = process.platform === 'linux' && !process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {};
+
+// The e2e group's processes share one vector cache (test/global-setup.ts): each process that
+// builds the sample KB would otherwise embed its ~500 questions again (~1.5 s CPU each).
+export const E2E_VECTOR_CACHE = path.join(tmpdir(), `kefu-test-vectors-${process.pid}`, 'vectors.bin');
 
 export default defineConfig({
   test: {
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         extends: true,
@@ -36,7 +44,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E, maxWorkers: 1, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
+        test: { name: 'e2e', include: E2E, maxWorkers: 2, env: { ...HUGE_PAGES, KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, sequence: { groupOrder: 1 }, testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

@@ -44,6 +44,8 @@ export interface KefuNodeMatcherOptions extends Omit<KefuMatcherOptions, 'segmen
   /**
    * A file of vectors to reuse across builds (`kefu build --vector-cache`, dev loops): texts
    * already embedded are not embedded again. Written after the build; nothing is written without it.
+   * Defaults to the KEFU_VECTOR_CACHE environment variable (a dev loop or test suite that starts
+   * many processes on the same KB points them all at one file).
    */
   vectorCache?: string;
   /**
@@ -67,7 +69,7 @@ const LOAD_KEYS = ['maxFileBytes', 'semantic', 'vectorCache', 'onEmbedProgress']
  */
 export async function createMatcher(input: string | KnowledgeBaseInput | SerializedIndex, options: KefuNodeMatcherOptions = {}): Promise<KefuMatcher> {
   checkMatcherOptions(options, 'createMatcher', LOAD_KEYS);
-  const { maxFileBytes, semantic = true, vectorCache, onEmbedProgress, ...rest } = options;
+  const { maxFileBytes, semantic = true, vectorCache = process.env.KEFU_VECTOR_CACHE || undefined, onEmbedProgress, ...rest } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
   const kb = typeof input === 'string' ? asValidated(await loadKnowledgeBase(input, { maxFileBytes })) : input;
   const loaded = await loadEmbedder(semantic === false ? 'off' : semantic === true ? 'auto' : semantic);

@@ -21,7 +21,7 @@ const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 // nodejieba builds its dictionary from millions of small allocations; glibc backs malloc with
 // huge pages when a process starts with this tunable, halving that load (as the CLI's launcher
 // does, src/cli/main.ts). Set for both groups' workers, and so for the processes the e2e tests
-// start (README scripts, bot workers); test/cli/cli.test.ts clears it for the CLI it runs, so
+// start (README scripts, bot workers); test/cli/kefu.ts clears it for the CLI the CLI tests run, so
 // the launcher's restart is exercised as users get it.
 const HUGE_PAGES = process.platform === 'linux' && !process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {};
 

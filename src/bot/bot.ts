@@ -11,6 +11,9 @@
  */
 import EventEmitter from 'eventemitter3';
 import { errorMessage, KefuError } from '../errors.js';
+import { byQueueOrder, callHandoffHandler, higherPriority, PRIORITY_RANK } from './handoff.js';
+import { checkVariables, fillVariables } from './variables.js';
+import { captureOf, questionBefore } from './learning.js';
 import type { FaqPriority, KefuFaq } from '../kb/schema.js';
 import type { KefuMatch, KefuMatcher, KefuPreparedQuestion } from '../match/matcher.js';
 import { clarifyOffers } from '../match/decide.js';
@@ -19,7 +22,7 @@ import { MemorySessionStore, newSession, type KefuSession, type KefuSessionStore
 import { StatsRecorder, type KefuStats } from './stats.js';
 import { checkQuestion, DEFAULT_MAX_QUESTION_LENGTH } from './question.js';
 import { redact } from '../learn/redact.js';
-import type { KefuCapture, KefuLearner, KefuLearnReason } from '../learn/learner.js';
+import type { KefuCapture, KefuLearner } from '../learn/learner.js';
 import { TaskRunner, type KefuTaskIO } from '../task/runner.js';
 import type { KefuTaskOptions } from '../task/types.js';
 import { asksForHuman, DEFAULT_SMALL_TALK, detectSmallTalk, readEmotion, type EmotionReading, type SmallTalkKind } from './triggers.js';
@@ -31,7 +34,6 @@ interface ReportingStore {
   on(event: 'recovered', fn: (e: { flushed: number }) => void): unknown;
 }
 
-const PRIORITY_RANK: Record<FaqPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 const CHOICE = /^(?:第)?([1-3一二三])(?:个|条|项)?$/;
 
 export class KefuBot extends EventEmitter<KefuBotEvents> {
@@ -66,7 +68,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       redactTranscripts: options.redactTranscripts ?? false,
       now: options.now ?? Date.now,
     };
-    this.checkVariables();
+    checkVariables(this.scopes(), matcher.kb.faqs, { smallTalk: Object.values(this.opt.smallTalk || {}), messages: Object.values(this.opt.messages) });
     const { actions, choices, actionTimeoutMs, followUps } = options;
     this.tasks = new TaskRunner(matcher, { actions, choices, actionTimeoutMs, followUps, declaredVariables: [...Object.keys(this.opt.variables), ...Object.keys(this.opt.sessionVariables)] });
     this.relayStoreEvents(this.sessions, 'sessions');
@@ -132,8 +134,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       // Anger while waiting moves the customer up the queue.
       const anger = s.mode === 'waiting' && s.handoff ? readEmotion(input).intensity : 0;
       if (anger >= this.opt.emotionThreshold) {
-        const raised: FaqPriority = anger >= 0.75 ? 'urgent' : 'high';
-        if (PRIORITY_RANK[raised] > PRIORITY_RANK[s.handoff!.priority]) s.handoff!.priority = raised;
+        s.handoff!.priority = higherPriority(s.handoff!.priority, anger >= 0.75 ? 'urgent' : 'high');
       }
       this.emit('customer-message', { sessionId: s.id, turn: customer, waiting: s.mode === 'waiting' });
       this.recorder.record({ at: this.opt.now(), kind: 'with-human' });
@@ -244,31 +245,17 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
       h.delivered = true;
       return true;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        Promise.resolve().then(() => this.opt.onHandoff!(event)),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`onHandoff did not settle within ${this.opt.handoffTimeoutMs} ms`)), this.opt.handoffTimeoutMs))),
-      ]);
-      h.delivered = true;
-      h.lastError = undefined;
-    } catch (err) {
-      h.lastError = errorMessage(err);
-      this.emit('handoff-failed', { sessionId: s.id, attempt: h.attempts, error: h.lastError });
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await callHandoffHandler(this.opt.onHandoff, event, this.opt.handoffTimeoutMs);
+    h.delivered = outcome.delivered;
+    h.lastError = outcome.delivered ? undefined : outcome.error;
+    if (!outcome.delivered) this.emit('handoff-failed', { sessionId: s.id, attempt: h.attempts, error: outcome.error });
     return h.delivered;
   }
 
   /** Hand what the bot could not answer to the learner; a failing store never fails the reply. */
   private async learnFrom(reply: KefuReply, s: KefuSession): Promise<void> {
-    if (!this.learner) return;
-    const capture = (text: string, reason: KefuLearnReason) =>
-      this.learn(s.id, { text, reason, channel: s.channel, nearest: 'candidates' in reply ? reply.candidates.map(({ id, confidence }) => ({ id, confidence })) : undefined });
-    if (reply.type === 'fallback') await capture(reply.input, 'fallback');
-    else if (reply.type === 'clarify') await capture(reply.input, 'clarify');
-    else if (reply.type === 'handoff' && (reply.reason === 'repeated-failure' || reply.reason === 'negative-emotion')) await capture(reply.input, 'handoff');
+    const capture = this.learner && captureOf(reply, s);
+    if (capture) await this.learn(s.id, capture);
   }
 
   /** Capture for the learner; a failing store is reported as `learn-error`, never thrown. */
@@ -276,16 +263,6 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     await this.learner?.capture(capture).catch((err: unknown) => {
       this.emit('learn-error', { sessionId, error: errorMessage(err) });
     });
-  }
-
-  /** The customer's question a bot or agent turn answered (the last one before it that was not a request for a human). */
-  private questionBefore(s: KefuSession, turnId: string): string | undefined {
-    const k = s.turns.findIndex((t) => t.id === turnId);
-    for (let i = (k < 0 ? s.turns.length : k) - 1; i >= 0; i--) {
-      const t = s.turns[i];
-      if (t.role === 'customer' && !asksForHuman(t.text)) return t.text;
-    }
-    return undefined;
   }
 
   /** Retry every handoff the host's handler has not accepted yet; returns how many got through. */
@@ -338,7 +315,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
   /** Sessions waiting for or talking with a human, for an agent console. */
   async handoffQueue(): Promise<KefuSession[]> {
     const list = (await this.sessions.withHuman?.()) ?? [];
-    return list.sort((a, b) => PRIORITY_RANK[b.handoff?.priority ?? 'normal'] - PRIORITY_RANK[a.handoff?.priority ?? 'normal'] || (a.handoff?.requestedAt ?? 0) - (b.handoff?.requestedAt ?? 0));
+    return list.sort(byQueueOrder);
   }
 
   /** An agent takes the conversation (also implied by their first `agentReply`). */
@@ -376,7 +353,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     });
     this.emit('agent-message', { sessionId, turn, agentId });
     // The customer's question and the agent's answer: a candidate FAQ for review.
-    const question = this.learner && this.questionBefore(s, turn.id);
+    const question = this.learner && questionBefore(s, turn.id);
     if (question && !s.turns.some((t) => t.role === 'agent' && t.id !== turn.id)) {
       await this.learn(sessionId, { text: question, reason: 'agent-reply', channel: s.channel, agentReply: text });
     }
@@ -412,13 +389,12 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     });
     this.recorder.record({ at: this.opt.now(), kind: 'feedback', vote, faqId: turn.faqId });
     this.emit('feedback', { sessionId, turnId, vote, faqId: turn.faqId });
-    const question = vote === 'down' && this.learner ? this.questionBefore(s, turnId) : undefined;
+    const question = vote === 'down' && this.learner ? questionBefore(s, turnId) : undefined;
     if (question) {
       await this.learn(sessionId, { text: question, reason: 'down-vote', channel: s.channel, nearest: turn.faqId ? [{ id: turn.faqId, confidence: turn.confidence ?? 0 }] : undefined });
     }
   }
 
-  /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */
   /**
    * KB size and segmenter, with why when Intl.Segmenter stands in for nodejieba.
    * @example
@@ -432,6 +408,7 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
     return { faqs, questions, segmenter: this.matcher.segmenterName, ...(fallback ? { segmenterFallback: fallback } : {}), embedding };
   }
 
+  /** Resolution, fallback and handoff rates, top FAQs, average confidence, over the last `windowMs` (default: all kept). */
   stats(windowMs = Infinity): KefuStats {
     return this.recorder.summarize(this.opt.now() - windowMs);
   }
@@ -490,20 +467,10 @@ export class KefuBot extends EventEmitter<KefuBotEvents> {
 
   /** Bot variables, then session variables over their declared defaults; never a blank. */
   private fill(text: string, s?: KefuSession): string {
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => s?.variables?.[name] ?? this.opt.sessionVariables[name] ?? this.opt.variables[name] ?? whole);
+    return fillVariables(text, this.scopes(), s?.variables);
   }
 
-  /** Every `{variable}` in an answer or message must be declared, so none is ever shown raw. */
-  private checkVariables(): void {
-    const declared = new Set([...Object.keys(this.opt.variables), ...Object.keys(this.opt.sessionVariables)]);
-    const missing = new Map<string, string>();
-    const texts: [string, string][] = this.matcher.kb.faqs.flatMap((f) => (Array.isArray(f.answer) ? f.answer : [f.answer]).map((a) => [`FAQ "${f.id}"`, a] as [string, string]));
-    for (const t of Object.values(this.opt.smallTalk || {})) texts.push(['small talk', t]);
-    for (const t of Object.values(this.opt.messages)) texts.push(['messages', t]);
-    for (const [where, a] of texts) for (const [, name] of a.matchAll(/\{(\w+)\}/g)) if (!declared.has(name) && !missing.has(name)) missing.set(name, where);
-    if (missing.size > 0) {
-      const list = [...missing].map(([n, where]) => `{${n}} (used by ${where})`).join(', ');
-      throw new KefuError('undeclared-variable', `kefu: answers use undeclared variables ${list}; declare them in the KB's \`variables\`, or in createBot({ variables }) or ({ sessionVariables })`);
-    }
+  private scopes() {
+    return { bot: this.opt.variables, sessionDefaults: this.opt.sessionVariables };
   }
 }

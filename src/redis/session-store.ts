@@ -247,15 +247,18 @@ export class RedisSessionStore extends EventEmitter<KefuStoreEvents> implements 
     this.flushing = true;
     let flushed = 0;
     try {
-      for (const [token, key] of [...this.staleLocks]) {
-        await this.redis.client.kefuReleaseLock(key, token);
-        this.staleLocks.delete(token);
-      }
       for (const id of [...this.pending.keys()]) {
         // A session in the middle of a message is written by its unlock.
         if (this.held.get(id)?.token) continue;
         if (!(await this.save(id, null))) return flushed;
         flushed++;
+      }
+      // Locks only after the writes: a message whose write failed minted its turn ids under its lock,
+      // and another process that took the lock before that write is in would read the old counter
+      // and mint the same ids (its turn then takes the place of this one in the transcript).
+      for (const [token, key] of [...this.staleLocks]) {
+        await this.redis.client.kefuReleaseLock(key, token);
+        this.staleLocks.delete(token);
       }
       if (flushed > 0) this.emit('recovered', { flushed });
     } catch (err) {

@@ -1,14 +1,15 @@
 /**
  * Issue 18, item 7: two bot processes share 90 conversations (a customer's next message
- * reaches either one) while Redis (appendonly yes) is SIGKILLed and restarted 4 times for
- * 3–10 s. Afterwards every acknowledged turn (the customer's question and the turn its reply
+ * reaches either one) while Redis (appendonly yes, appendfsync always) is SIGKILLed and
+ * restarted 4 times for 3–10 s. Afterwards every acknowledged turn (the customer's question and the turn its reply
  * names) is in Redis, turn ids are unique per session, and no ask failed (no session-busy).
  * Ask latency during the outages is measured and printed, not asserted (the machine is shared).
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { KefuTurn } from '../../src/index';
 import { connectRedis } from '../../src/redis/index';
 import { sampleKb } from '../helpers';
 import { haveRedis, mustHaveRedis, startRedis } from './redis-server';
@@ -84,26 +85,37 @@ function quantile(ms: number[], q: number): number {
         // Read back through a fresh connection: nothing from the workers' own copies.
         const reader = await connectRedis(server.url, { prefix });
         const store = reader.sessionStore();
-        const sessions = new Map<string, { texts: Set<string>; ids: Set<string>; count: number; tagged: number }>();
+        const sessions = new Map<string, { texts: Set<string>; ids: Set<string>; duplicates: number; tagged: number }>();
         for (let i = 0; i < SESSIONS; i++) {
           const s = await store.get(`chaos-${i}`);
           const turns = s?.turns ?? [];
+          // The raw log as well: two processes minting one id shows there as two different turns with that id
+          // (the session read back keeps one of them, so it cannot show it).
+          const log = (await reader.client.lrange(`${prefix}turns:chaos-${i}`, 0, -1)).map((j) => JSON.parse(j) as KefuTurn);
           sessions.set(`chaos-${i}`, {
             texts: new Set(turns.filter((t) => t.role === 'customer').map((t) => t.text)),
             ids: new Set(turns.map((t) => t.id)),
-            count: turns.length,
+            duplicates: new Set(log.map((t) => JSON.stringify([t.id, t.role, t.at, t.text]))).size - new Set(log.map((t) => t.id)).size,
             tagged: turns.filter((t) => t.id.includes('-')).length,
           });
         }
-        await reader.close();
-
         const errors = records.filter((r) => r.error);
         const acked = records.filter((r) => !r.error);
         const missing = acked.filter((r) => {
           const s = sessions.get(r.sessionId)!;
           return !s.texts.has(r.text) || !s.ids.has(r.turnId!);
         });
-        const duplicateIds = [...sessions.values()].reduce((n, s) => n + (s.count - s.ids.size), 0);
+        // For a missing turn: is its id in the log with another turn's content (two processes minted it), or absent?
+        for (const r of missing) {
+          const log = (await reader.client.lrange(`${prefix}turns:${r.sessionId}`, 0, -1)).map((j) => JSON.parse(j) as KefuTurn);
+          const same = log.filter((t) => t.id === r.turnId || t.text === r.text);
+          console.log(`[redis chaos] missing ${r.sessionId} ${r.text} / ${r.turnId} asked at ${new Date(r.start).toISOString()} (${r.ms} ms): log has ${log.length} entries; with that id or text: ${JSON.stringify(same)}`);
+        }
+        const aofDelays = server.log().split('\n').filter((l) => /taking too long|truncated|AOF.*(error|corrupt)/i.test(l));
+        writeFileSync(path.join(server.dir, 'redis.log'), server.log());
+        if (missing.length > 0 || aofDelays.length > 0) console.log(`[redis chaos] log in ${server.dir}; SIGKILLs at ${outages.map((o) => new Date(o.from).toISOString()).join(', ')}; redis-server said:\n  ${aofDelays.join('\n  ')}`);
+        await reader.close();
+        const duplicateIds = [...sessions.values()].reduce((n, s) => n + s.duplicates, 0);
         const inOutage = (r: AskRecord) => outages.some((o) => r.start >= o.from && r.start <= o.to);
         const afterRestart = (r: AskRecord) => outages.some((o) => r.start > o.to && r.start <= o.to + 5_000);
         const lat = (rs: AskRecord[]) => rs.map((r) => r.ms);

@@ -1,6 +1,7 @@
 /**
  * A real redis-server for the tests: `.ci/run` starts one on loopback and passes its URL in
- * KEFU_TEST_REDIS_URL; tests that kill Redis start their own (same binary, `appendonly yes`).
+ * KEFU_TEST_REDIS_URL; tests that kill Redis start their own (same binary, `appendonly yes`,
+ * `appendfsync always`).
  * Without redis-server the tests are skipped locally and fail with CI=true.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -27,6 +28,8 @@ export interface TestRedis {
   /** Start again on the same port and data folder. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** What redis-server printed so far, over every start (its warnings say when it delayed the AOF). */
+  log(): string;
 }
 
 async function freePort(): Promise<number> {
@@ -41,18 +44,25 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Start a private redis-server with the persistence the Redis docs recommend for durability (AOF, fsync every second). */
+/**
+ * Start a private redis-server with the persistence under which Redis replies only after the
+ * write is in its log file: `appendfsync always`. With `everysec`, while an fsync of the log is
+ * slow (a busy disk) Redis holds back even the write for up to 2 s and replies meanwhile, so a
+ * SIGKILL can lose what it acknowledged; the tests that kill Redis check our code, not that.
+ */
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'kefu-redis-'));
   let proc: ChildProcess | undefined;
+  let log = '';
   const launch = async () => {
-    proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
       proc!.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
+        log += d.toString();
         if (out.includes('Ready to accept connections')) {
           clearTimeout(timer);
           resolve();
@@ -79,5 +89,6 @@ export async function startRedis(): Promise<TestRedis> {
       proc!.kill('SIGTERM');
       await exited();
     },
+    log: () => log,
   };
 }

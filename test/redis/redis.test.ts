@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCapture } from '../../src/learn/learner';
-import { createMatcher, KefuLearner, type KefuCaptureRecord, type KefuLearningItem, type KefuSession } from '../../src/index';
+import { createMatcher, KefuLearner, type KefuCaptureRecord, type KefuLearningItem, type KefuSession, type KefuTurn } from '../../src/index';
+import { newSession } from '../../src/bot/session';
 import { connectRedis, type KefuRedis } from '../../src/redis/index';
 import { cli, sampleKb } from '../helpers';
 import { haveRedis, mustHaveRedis, redisVersion, startRedis, type TestRedis } from './redis-server';
@@ -285,4 +286,49 @@ d('Redis killed mid-run', () => {
       }
     },
   );
+});
+
+d('a message whose write a SIGKILL cut off', () => {
+  track('keeps its turn when another process takes the session the moment Redis is back', async () => {
+    const server = await startRedis();
+    const p = prefix('cut-off');
+    const [ra, rb] = await Promise.all([connectRedis(server.url, { prefix: p }), connectRedis(server.url, { prefix: p })]);
+    const [a, b] = [ra.sessionStore(), rb.sessionStore()];
+    const id = 'cut-off';
+    // One message as the bot handles one (lock, read, add a turn with the next id, write with the unlock).
+    const message = (store: typeof a, text: string, during?: () => Promise<void>) =>
+      store.exclusive(id, async () => {
+        const s = (await store.get(id)) ?? newSession(id, Date.now());
+        const turn: KefuTurn = { id: `t${s.nextTurn++}${s.turnTag ?? ''}`, role: 'customer', text, at: Date.now() };
+        s.turns.push(turn);
+        s.updatedAt = turn.at;
+        await store.set(s);
+        await during?.();
+        return turn.id;
+      });
+    try {
+      // Process A takes the lock while Redis is up, so its turn id is a plain one; Redis dies before A's write.
+      expect(await message(a, 'A 的问题', () => server.kill())).toBe('t1');
+      expect(a.queued).toBe(1);
+      // B handles the next message of the conversation as soon as A lets go of the session's lock.
+      let bTurn: string | undefined;
+      const release = ra.client.kefuReleaseLock;
+      // (ioredis's auto-pipelining calls the command again on its pipeline, which copies it: pass that call through)
+      ra.client.kefuReleaseLock = async function (this: unknown, ...args: Parameters<typeof release>) {
+        const released = await release.apply(this, args);
+        if (this === ra.client && !bTurn) {
+          await until('process B to reconnect', async () => rb.client.status === 'ready', 30_000);
+          bTurn = await message(b, 'B 的问题');
+        }
+        return released;
+      };
+      await server.restart();
+      await until("A's queued write and B's message", async () => a.queued === 0 && bTurn !== undefined);
+      const turns = (await b.get(id))!.turns;
+      expect(turns.map((t) => `${t.id} ${t.text}`)).toEqual(['t1 A 的问题', `${bTurn} B 的问题`]);
+    } finally {
+      await Promise.all([ra.close(), rb.close()]);
+      await server.stop();
+    }
+  });
 });

@@ -83,6 +83,8 @@ function fieldNorm(value: string): number {
 
 let bits = new Int32Array(64);
 let lastBits = new Int32Array(64);
+/** The pattern's bit mask of each character of the text, looked up once per text rather than once per row. */
+let charMasks = new Int32Array(64);
 
 /**
  * fuse.js's `search` with ignoreLocation and no match indices: the chunk's score
@@ -108,6 +110,8 @@ function searchChunk(text: string, pattern: string, alphabet: Map<number, number
     bits = new Int32Array(2 * (binMax + 2 + expectedLocation));
     lastBits = new Int32Array(bits.length);
   }
+  if (charMasks.length < textLen) charMasks = new Int32Array(2 * textLen);
+  for (let k = 0; k < textLen; k++) charMasks[k] = alphabet.get(text.charCodeAt(k)) ?? 0;
   for (let i = 0; i < patternLen; i++) {
     let binMin = 0;
     let binMid = binMax;
@@ -124,7 +128,7 @@ function searchChunk(text: string, pattern: string, alphabet: Map<number, number
     bitArr[finish + 1] = (1 << i) - 1;
     for (let j = finish; j >= start; j--) {
       const currentLocation = j - 1;
-      const charMatch = currentLocation < textLen ? (alphabet.get(text.charCodeAt(currentLocation)) ?? 0) : 0;
+      const charMatch = currentLocation < textLen ? charMasks[currentLocation] : 0;
       bitArr[j] = ((bitArr[j + 1] << 1) | 1) & charMatch;
       if (i) bitArr[j] |= (((lastBits[j + 1] | lastBits[j]) << 1) | 1 | lastBits[j + 1]);
       if (bitArr[j] & mask) {

@@ -1,8 +1,8 @@
 /**
- * fuse.js over the first candidates' questions: catches typos the features miss. It costs
- * ~10–20 µs a string here, so it runs only where it can help: the best score is unsure, and
- * either some of the question is unknown to the index (the mark of a typo) or the first two
- * candidates are close.
+ * fuse.js's similarity (Bitap, computed by bitap.ts) of the question to the first candidates'
+ * questions: catches typos the features miss. It runs only where it can help: the best score
+ * is unsure, and either some of the question is unknown to the index (the mark of a typo) or
+ * the first two candidates are close.
  */
 import { TUNING } from '../options.js';
 import type { Candidate } from '../types.js';

@@ -120,7 +120,8 @@ export const TUNING = Object.freeze({
   /** Fuzzy matching runs only when the best score is in this band: below, nothing is close; above, it is sure. */
   fuzzyBand: Object.freeze([0.12, 0.6] as const),
   /**
-   * fuse.js costs 10–25 µs a string: at most fuzzyCandidates × fuzzyQuestions strings a question.
+   * At most fuzzyCandidates × fuzzyQuestions strings a question (each 10–25 µs through fuse.js's
+   * own objects, a few µs through scorers/bitap.ts).
    * The first two candidates are the ones it has to tell apart: 4 × 5 strings scored the same on
    * the eval sets as 2 × 3 (within ±0.003) at up to three times the cost.
    */

@@ -9,10 +9,18 @@
  *    common-first list holds all it shares with them before its first feature rarer than
  *    the rarest of them (skipped[0]; compared by df level, index/flat.ts dfLevel), and only
  *    features at one of their levels are looked up.
+ *
+ * The loops live in small functions that take every question the same way, and the cases
+ * only some questions take (few postings, pinyin-only input, hot-updated postings) sit
+ * outside them. V8 compiles a hot loop on the fly (on-stack replacement) with the type
+ * feedback of the questions seen so far and keeps that code: when a rarer case inside the
+ * same function first came (few postings touched), the code bailed out, and did so again
+ * on every later such question until the whole function was recompiled ~2,000 questions
+ * on, running the slow way in between (16 bail-outs over a first pass of the 10k set).
  */
 import type { Engine } from '../engine.js';
 import { dfLevel } from '../index/flat.js';
-import { df } from '../index/postings.js';
+import { df, type SearchIndex } from '../index/postings.js';
 import { TUNING } from '../options.js';
 import { newCandidate } from '../scorers/rules.js';
 import type { Candidate, Exclude, QueryVector } from '../types.js';
@@ -21,10 +29,42 @@ import { topByScore } from './select.js';
 
 export function retrieve(engine: Engine, q: QueryVector, exclude: Exclude, scratch: Scratch): Candidate[] {
   const index = engine.index;
-  const { acc, touched: touchedBuf } = scratch;
-  let nTouched = 0;
+  const processed = accumulate(index, q, engine.features.dfCap, scratch);
+  if (index.extra.size > 0) accumulateExtra(index, q, processed, scratch);
+  const nTouched = scratch.nTouched;
+  const touched = scratch.touched.subarray(0, nTouched);
+  // Order does not matter here: candidates are grouped by FAQ and sorted by score later.
+  const top = topByScore(touched, scratch.acc, TUNING.sentenceCandidates, scratch, false);
+
+  // The skipped features' weights in a small hash table (a dense table by feature id was
+  // one cache miss per feature read, megabytes apart at 100,000 FAQs), and the df levels
+  // they sit at: a common-first feature at any other level is not among them (adds 0).
+  const skipped = q.known.slice(processed);
+  const skip = scratch.skip;
+  const levels = scratch.levels;
+  for (const f of skipped) {
+    skip.put(f, q.weights.get(f)!);
+    const level = dfLevel(df(index, f));
+    levels[level >> 5] |= 1 << (level & 31);
+  }
+  const dots = scratch.dots.length >= top.length ? scratch.dots : (scratch.dots = new Float64Array(top.length * 2));
+  if (skipped.length === 0) for (let i = 0; i < top.length; i++) dots[i] = scratch.acc[top[i]];
+  else if (index.commonFirst) addSkippedCommon(index, top, dfLevel(df(index, skipped[0])), scratch);
+  else addSkippedFlat(index, top, scratch);
+  if (q.analysis.pinyinOnly) for (let i = 0; i < top.length; i++) dots[i] = Math.min(1, dots[i] / index.pinyinNorm[top[i]]);
+  const out = bestByEntry(index, top, exclude, scratch);
+  const acc = scratch.acc;
+  for (let i = 0; i < nTouched; i++) acc[touched[i]] = 0;
+  skip.clear();
+  levels.fill(0);
+  return out;
+}
+
+/** Adds the postings of the query's rarest features into scratch.acc; returns how many features it took. */
+function accumulate(index: SearchIndex, q: QueryVector, dfCap: number, scratch: Scratch): number {
+  const { acc, touched } = scratch;
   const { start, docs, weights } = index.postings;
-  const dfCap = engine.features.dfCap;
+  let nTouched = 0;
   let spent = 0;
   let processed = 0;
   for (const f of q.known) {
@@ -36,57 +76,82 @@ export function retrieve(engine: Engine, q: QueryVector, exclude: Exclude, scrat
     const end = f + 1 < start.length ? start[f + 1] : 0;
     for (let k = f + 1 < start.length ? start[f] : 0; k < end; k++) {
       const d = docs[k];
-      if (acc[d] === 0) touchedBuf[nTouched++] = d;
+      if (acc[d] === 0) touched[nTouched++] = d;
       acc[d] += w * weights[k];
     }
-    const more = index.extra.size > 0 ? index.extra.get(f) : undefined;
-    if (more) {
-      for (let k = 0; k < more.docs.length; k++) {
-        const d = more.docs[k];
-        if (acc[d] === 0) touchedBuf[nTouched++] = d;
-        acc[d] += w * more.weights[k];
-      }
+  }
+  scratch.nTouched = nTouched;
+  return processed;
+}
+
+/** The same for the postings hot updates added since the last build (index.extra). */
+function accumulateExtra(index: SearchIndex, q: QueryVector, processed: number, scratch: Scratch): void {
+  const { acc, touched } = scratch;
+  let nTouched = scratch.nTouched;
+  for (let i = 0; i < processed; i++) {
+    const f = q.known[i];
+    const more = index.extra.get(f);
+    if (!more) continue;
+    const w = q.weights.get(f)!;
+    for (let k = 0; k < more.docs.length; k++) {
+      const d = more.docs[k];
+      if (acc[d] === 0) touched[nTouched++] = d;
+      acc[d] += w * more.weights[k];
     }
   }
-  const touched = touchedBuf.subarray(0, nTouched);
-  // Order does not matter here: candidates are grouped by FAQ and sorted by score later.
-  const top = nTouched > TUNING.sentenceCandidates ? topByScore(touched, acc, TUNING.sentenceCandidates, scratch, false) : Array.from(touched);
+  scratch.nTouched = nTouched;
+}
 
-  // The skipped features' weights in a small hash table (a dense table by feature id was
-  // one cache miss per feature read, megabytes apart at 100,000 FAQs), and the df levels
-  // they sit at: a common-first feature at any other level is not among them (adds 0).
-  const skipped = q.known.slice(processed);
-  const skip = scratch.skip;
-  const levels = scratch.levels;
-  const common = index.commonFirst;
-  for (const f of skipped) {
-    skip.put(f, q.weights.get(f)!);
-    const level = dfLevel(df(index, f));
-    levels[level >> 5] |= 1 << (level & 31);
+/** scratch.dots[i] = the full dot product of question top[i]: its accumulated part plus the skipped features, read from its common-first list. */
+function addSkippedCommon(index: SearchIndex, top: readonly number[], cutoff: number, scratch: Scratch): void {
+  const { acc, skip, levels, dots } = scratch;
+  const { feats: CF, weights: CW, dfs: CD } = index.commonFirst!;
+  const offset = index.flat.offset;
+  for (let t = 0; t < top.length; t++) {
+    const d = top[t];
+    let dot = acc[d];
+    for (let i = offset[d], end = offset[d + 1]; i < end; i++) {
+      const level = CD[i];
+      if (level < cutoff) break;
+      if (levels[level >> 5] & (1 << (level & 31))) dot += skip.get(CF[i]) * CW[i];
+    }
+    dots[t] = dot;
   }
-  const cutoff = skipped.length > 0 ? dfLevel(df(index, skipped[0])) : 0;
-  const bestOf = new Map<number, number>();
-  const { feats: F, weights: W, offset, entry: owner } = index.flat;
-  for (const d of top) {
+}
+
+/** As addSkippedCommon, over each question's whole list (an index without common-first lists). */
+function addSkippedFlat(index: SearchIndex, top: readonly number[], scratch: Scratch): void {
+  const { acc, skip, dots } = scratch;
+  const { feats: F, weights: W, offset } = index.flat;
+  for (let t = 0; t < top.length; t++) {
+    const d = top[t];
+    let dot = acc[d];
+    for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skip.get(F[i]) * W[i];
+    dots[t] = dot;
+  }
+}
+
+/** One candidate per FAQ, with the best cosine (scratch.dots) of its questions in top, FAQs in order of first appearance. */
+function bestByEntry(index: SearchIndex, top: readonly number[], exclude: Exclude, scratch: Scratch): Candidate[] {
+  const { dots } = scratch;
+  const best = scratch.entryBest.length >= index.entries.length ? scratch.entryBest : (scratch.entryBest = new Float64Array(index.entries.length + 256).fill(-1));
+  const owner = index.flat.entry;
+  const seen: number[] = [];
+  for (let t = 0; t < top.length; t++) {
+    const d = top[t];
     if (d === exclude.sentence) continue;
     const e = owner[d];
     if (e === exclude.entry) continue;
-    let dot = acc[d];
-    if (skipped.length > 0 && common) {
-      const { feats: CF, weights: CW, dfs: CD } = common;
-      for (let i = offset[d], end = offset[d + 1]; i < end; i++) {
-        const level = CD[i];
-        if (level < cutoff) break;
-        if (levels[level >> 5] & (1 << (level & 31))) dot += skip.get(CF[i]) * CW[i];
-      }
-    } else if (skipped.length > 0) for (let i = offset[d], end = offset[d + 1]; i < end; i++) dot += skip.get(F[i]) * W[i];
-    const cos = q.analysis.pinyinOnly ? Math.min(1, dot / index.pinyinNorm[d]) : dot;
-    if (cos > (bestOf.get(e) ?? -1)) bestOf.set(e, cos);
+    const cos = dots[t];
+    if (cos > best[e]) {
+      if (best[e] === -1) seen.push(e);
+      best[e] = cos;
+    }
   }
-  for (let i = 0; i < nTouched; i++) acc[touchedBuf[i]] = 0;
-  skip.clear();
-  levels.fill(0);
   const out: Candidate[] = [];
-  for (const [entry, best] of bestOf) out.push(newCandidate(entry, best));
+  for (const e of seen) {
+    out.push(newCandidate(e, best[e]));
+    best[e] = -1;
+  }
   return out;
 }

@@ -8,8 +8,13 @@ import type { SearchIndex } from '../index/postings.js';
 export interface Scratch {
   /** Accumulated dot product by question id. */
   acc: Float64Array;
-  /** The questions a query's postings touched. */
+  /** The questions a query's postings touched: the first nTouched. */
   touched: Int32Array;
+  nTouched: number;
+  /** Full dot products of the candidate questions, in retrieval's order. */
+  dots: Float64Array;
+  /** Best cosine by FAQ while grouping candidates; -1 (none) between questions. */
+  entryBest: Float64Array;
   /** Query weights of the features retrieval skipped. */
   skip: QueryTable;
   /** Bitmap of the df levels (index/flat.ts dfLevel) of the features retrieval skipped. */
@@ -25,7 +30,7 @@ const byIndex = new WeakMap<SearchIndex, Scratch>();
 /** The index's scratch, grown to its current size (hot updates add questions and features). */
 export function scratchFor(index: SearchIndex): Scratch {
   let s = byIndex.get(index);
-  if (!s) byIndex.set(index, (s = { acc: new Float64Array(), touched: new Int32Array(), skip: new QueryTable(8), levels: new Uint32Array(8), select: new Float64Array(1024), table: new QueryTable() }));
+  if (!s) byIndex.set(index, (s = { acc: new Float64Array(), touched: new Int32Array(), nTouched: 0, dots: new Float64Array(64), entryBest: new Float64Array(), skip: new QueryTable(8), levels: new Uint32Array(8), select: new Float64Array(1024), table: new QueryTable() }));
   const n = index.sentences.length;
   if (s.acc.length < n) s.acc = new Float64Array(n);
   if (s.touched.length < n) s.touched = new Int32Array(n);

@@ -1,13 +1,13 @@
 /**
- * fuse.js over the first candidates' questions: catches typos the features miss. It costs
- * ~10–20 µs a string here, so it runs only where it can help: the best score is unsure, and
- * either some of the question is unknown to the index (the mark of a typo) or the first two
- * candidates are close.
+ * fuse.js's similarity (Bitap, computed by bitap.ts) of the question to the first candidates'
+ * questions: catches typos the features miss. It runs only where it can help: the best score
+ * is unsure, and either some of the question is unknown to the index (the mark of a typo) or
+ * the first two candidates are close.
  */
-import Fuse from 'fuse.js';
 import { TUNING } from '../options.js';
 import type { Candidate } from '../types.js';
 import type { Scorer } from './scorer.js';
+import { bitapPattern, bitapScore } from './bitap.js';
 
 export function needsFuzzy(compactLength: number, coverage: number, scored: readonly Candidate[]): boolean {
   if (compactLength > TUNING.fuzzyMaxChars || scored.length === 0) return false;
@@ -16,13 +16,17 @@ export function needsFuzzy(compactLength: number, coverage: number, scored: read
   return coverage < TUNING.fuzzyCoverage || (scored[1] !== undefined && scored[1].score >= TUNING.closeRatio * top);
 }
 
-/** Best fuse.js similarity (0..1) of the query to each entry's documents. */
+/** Best fuse.js similarity (0..1) of the query to each entry's documents (fuse.js's score, computed by bitap.ts). */
 export function fuzzySimilarity(compact: string, docs: readonly { entry: number; text: string }[]): Map<number, number> {
-  const fuse = new Fuse(docs, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: TUNING.fuseThreshold, shouldSort: false });
   const best = new Map<number, number>();
-  for (const r of fuse.search(compact.slice(0, TUNING.fuseMaxChars))) {
-    const sim = 1 - (r.score ?? 1);
-    if (sim > (best.get(r.item.entry) ?? 0)) best.set(r.item.entry, sim);
+  const query = compact.slice(0, TUNING.fuseMaxChars);
+  if (query.trim().length === 0) return best; // fuse.js gives a blank query no score
+  const pattern = bitapPattern(query);
+  for (const d of docs) {
+    const score = bitapScore(pattern, d.text, TUNING.fuseThreshold);
+    if (score === undefined) continue;
+    const sim = 1 - score;
+    if (sim > (best.get(d.entry) ?? 0)) best.set(d.entry, sim);
   }
   return best;
 }

@@ -7,3 +7,5 @@ export { fitCalibration } from './match/calibrate.js';
 export { VectorCache, withVectorCache } from './embed/vector-cache.js';
 export { cosine, meanVector } from './embed/embedder.js';
 export { writeFileAtomic } from './node/write-atomic.js';
+export { WordPieceTokenizer } from './embed/tokenizer.js';
+export { readModelFiles } from './embed/model.js';

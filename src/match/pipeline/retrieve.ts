@@ -14,9 +14,10 @@
  * only some questions take (few postings, pinyin-only input, hot-updated postings) sit
  * outside them. V8 compiles a hot loop on the fly (on-stack replacement) with the type
  * feedback of the questions seen so far and keeps that code: when a rarer case inside the
- * same function first came (few postings touched), the code bailed out, and did so again
- * on every later such question until the whole function was recompiled ~2,000 questions
- * on, running the slow way in between (16 bail-outs over a first pass of the 10k set).
+ * same function first came (few postings touched), the code bailed out, and the function,
+ * back in its slow tier, re-entered that same stale loop code and bailed out again on each
+ * later such question until it was recompiled whole (15 times over the 10k set's warm-up
+ * and two passes, most of both passes spent in the slow tier).
  */
 import type { Engine } from '../engine.js';
 import { dfLevel } from '../index/flat.js';

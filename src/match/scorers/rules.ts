@@ -40,7 +40,8 @@ export function compileRulesOf(rules: Rules, faq: KefuFaq, e: number, synonyms: 
  * (hidden class) from retrieval to calibration: a field added later, or a fraction landing
  * in a field V8 had seen hold only integers, changes the shape, and every function that
  * reads candidates then drops its optimized code and runs slow until it is recompiled
- * (~1,000 questions later, as the bench's first pass after warm-up showed).
+ * (the ranking comparator, thrown out so during warm-up, ran unoptimized until near the end
+ * of the first pass that followed: 15× its optimized cost).
  */
 export function newCandidate(entry: number, best: number): Candidate {
   return { entry, best, classifier: 0, trained: 0, score: best, pattern: 0, keyword: 0, fuzzy: 0, more: undefined, signals: undefined, p: 0 };

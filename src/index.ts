@@ -4,6 +4,7 @@
  * per process: ~1–2 s on first use).
  */
 import { checkMatcherOptions, splitBotOptions } from './create.js';
+import { KefuError } from './errors.js';
 import { loadEmbedder } from './embed/load.js';
 import { withProgress, type EmbedProgress, type Embedder } from './embed/embedder.js';
 import { VectorCache, withVectorCache } from './embed/vector-cache.js';
@@ -69,6 +70,8 @@ const LOAD_KEYS = ['maxFileBytes', 'semantic', 'vectorCache', 'onEmbedProgress']
  */
 export async function createMatcher(input: string | KnowledgeBaseInput | SerializedIndex, options: KefuNodeMatcherOptions = {}): Promise<KefuMatcher> {
   checkMatcherOptions(options, 'createMatcher', LOAD_KEYS);
+  // The browser entry's name for it; here it would be dropped silently (Node loads its own).
+  if ('embedder' in options) throw new KefuError('bad-option', 'kefu: createMatcher in Node takes a custom embedder as `semantic: embedder` (`embedder` is the browser entry\'s option)');
   const { maxFileBytes, semantic = true, vectorCache = process.env.KEFU_VECTOR_CACHE || undefined, onEmbedProgress, ...rest } = options;
   const { segmenter } = loadSegmenterSync(options.segmenter ?? 'auto');
   const kb = typeof input === 'string' ? asValidated(await loadKnowledgeBase(input, { maxFileBytes })) : input;

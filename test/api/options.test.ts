@@ -11,6 +11,12 @@ describe('createBot / createMatcher options', () => {
     await expect(createMatcher(sampleKb, { maxCandiates: 2 } as never)).rejects.toBeInstanceOf(KefuError);
   });
 
+  it("refuse the browser entry's `embedder` in Node, where it would be ignored, naming `semantic` instead", async () => {
+    const embedder = { name: 'mine', dim: 4, embed: async (texts: string[]) => texts.map(() => new Float32Array(4)) };
+    await expect(createMatcher(sampleKb, { embedder } as never)).rejects.toThrow('takes a custom embedder as `semantic: embedder`');
+    await expect(createBot({ knowledgeBase: sampleKb, embedder } as never)).rejects.toThrow('takes a custom embedder as `semantic: embedder`');
+  });
+
   it('maxFileBytes limits the KB files a bot reads, naming the file and its size', async () => {
     const dir = tempKb({ 'kb.yaml': 'faqs:\n  - id: a\n    question: 怎么退货\n    answer: 在订单页申请。\n' });
     const err = await createBot({ knowledgeBase: dir, maxFileBytes: 20 }).catch((e: unknown) => e);

@@ -99,16 +99,16 @@ export class SoftmaxClassifier {
     return { feats: this.feats.map((f) => Array.from(f)), weights: this.weights.map((w) => Array.from(w)) };
   }
 
-  /** Softmax over the given FAQs for a query vector (feature id → weight). */
-  posterior(entries: readonly number[], query: Map<number, number>): number[] {
+  /** Softmax over the given FAQs for a query vector (feature ids and their weights). */
+  posterior(entries: readonly number[], queryFeats: readonly number[], queryWeights: readonly number[]): number[] {
     const z = entries.map((e) => {
       const feats = this.feats[e];
       const weights = this.weights[e];
       if (!feats || feats.length === 0) return 0;
       let s = 0;
-      for (const [f, qw] of query) {
-        const i = searchSorted(feats, f);
-        if (i >= 0) s += weights[i] * qw;
+      for (let k = 0; k < queryFeats.length; k++) {
+        const i = searchSorted(feats, queryFeats[k]);
+        if (i >= 0) s += weights[i] * queryWeights[k];
       }
       return s;
     });

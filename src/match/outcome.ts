@@ -11,11 +11,12 @@ import { modelFor, thresholdsFor } from './scorers/calibration.js';
 import { FAMILY_WEIGHTS, idfOf, tfWeight } from './index/vectors.js';
 import type { KefuMatch, KefuMatchExplanation, Ranked } from './types.js';
 
-export function decisionInputOf(engine: Engine, ranked: Ranked): DecisionInput {
+/** `upTo`: how many candidates to pass (decide reads the first two; eval's replay takes them all). */
+export function decisionInputOf(engine: Engine, ranked: Ranked, upTo = Infinity): DecisionInput {
   const faqs = engine.kb.faqs;
   const model = modelFor(engine, ranked.scored);
   return {
-    candidates: ranked.scored.map((s) => ({ score: s.score, best: s.best, p: s.p ?? 0, threshold: faqs[s.entry].threshold })),
+    candidates: (upTo < ranked.scored.length ? ranked.scored.slice(0, upTo) : ranked.scored).map((s) => ({ score: s.score, best: s.best, p: s.p ?? 0, threshold: faqs[s.entry].threshold })),
     bare: isBare(ranked.query.analysis.tokens.length, ranked.query.analysis.compact.length),
     closePRatio: model.closePRatio,
     closeRatio: model.closeRatio,
@@ -27,7 +28,7 @@ export function decision(engine: Engine, text: string, ranked: Ranked): KefuMatc
   const first = ranked.scored[0];
   if (!first) return { type: 'fallback', text, id: null, confidence: 0, candidates: [] };
   const candidates = ranked.scored.slice(0, settings.maxCandidates).map((s) => ({ id: kb.faqs[s.entry].id, confidence: round(s.p ?? 0), question: kb.faqs[s.entry].question }));
-  const type = decide(decisionInputOf(engine, ranked), thresholdsFor(engine, ranked.scored));
+  const type = decide(decisionInputOf(engine, ranked, 2), thresholdsFor(engine, ranked.scored));
   return { type, text, id: kb.faqs[first.entry].id, confidence: round(first.p ?? 0), candidates };
 }
 

@@ -54,10 +54,13 @@ export interface Exclude {
 /** A question as the index sees it. */
 export interface QueryVector {
   analysis: TextAnalysis;
-  /** Unit TF-IDF weights by feature id (known features only). */
-  weights: Map<number, number>;
-  /** Features known to the index, rarest first. */
+  /** Features known to the index, in the question's order, and their unit TF-IDF weights (the same order). */
+  feats: number[];
+  weights: number[];
+  /** The same features rarest first. */
   known: number[];
+  /** Their weights, in the same order (what `weights` holds, without a lookup). */
+  knownWeights: Float64Array;
   /** Share of the question's weight the index knows. */
   coverage: number;
 }

@@ -127,16 +127,16 @@ export class QueryTable {
     this.mask = (1 << bits) - 1;
   }
 
-  /** Fill with a question's weights (clears the previous one). */
-  load(weights: Map<number, number>): void {
+  /** Fill with a question's weights, feats[i] weighing weights[i] (clears the previous one). */
+  load(feats: readonly number[], weights: Float64Array): void {
     this.clear();
-    if (weights.size * 2 > this.keys.length) {
-      const bits = Math.ceil(Math.log2(weights.size * 2 + 1));
+    if (feats.length * 2 > this.keys.length) {
+      const bits = Math.ceil(Math.log2(feats.length * 2 + 1));
       this.keys = new Int32Array(1 << bits).fill(-1);
       this.vals = new Float64Array(1 << bits);
       this.mask = (1 << bits) - 1;
     }
-    for (const [f, w] of weights) this.put(f, w);
+    for (let i = 0; i < feats.length; i++) this.put(feats[i], weights[i]);
   }
 
   /** Add feature f (not in the table yet) with weight w. */

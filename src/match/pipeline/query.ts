@@ -10,9 +10,11 @@ import type { Scratch } from './scratch.js';
 export function queryVector(engine: Engine, analysis: TextAnalysis, exclude: Exclude, scratch: Scratch): QueryVector {
   const excluding = isExcluding(exclude);
   const fs = engine.features;
-  const weights = new Map<number, number>();
   const familyW = familyWeights(fs);
   const idf = fs.idf;
+  // Known features and their weights in two plain lists (a Map by id cost more to fill than the rest).
+  const ids: number[] = [];
+  const raw: number[] = [];
   let norm = 0;
   let knownMass = 0;
   let unknownMass = 0;
@@ -27,25 +29,33 @@ export function queryVector(engine: Engine, analysis: TextAnalysis, exclude: Exc
       unknownMass += w;
     } else {
       const w = familyW[id] * tfWeight(tf) * idf[id];
-      weights.set(id, w);
+      ids.push(id);
+      raw.push(w);
       norm += w * w;
       knownMass += w;
     }
   }
   norm = Math.sqrt(norm) || 1;
-  for (const [id, w] of weights) weights.set(id, w / norm);
-  return { analysis, weights, known: byDf(engine.index, [...weights.keys()], scratch), coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
+  for (let i = 0; i < raw.length; i++) raw[i] = raw[i] / norm;
+  const order = byDf(engine.index, ids, scratch);
+  const known = new Array<number>(order.length);
+  const knownWeights = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    known[i] = ids[order[i]];
+    knownWeights[i] = raw[order[i]];
+  }
+  return { analysis, feats: ids, weights: raw, known, knownWeights, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
 }
 
-/** Feature ids rarest first (ties in the given order); each df is read once, the sort is numeric. */
-export function byDf(index: SearchIndex, ids: number[], scratch: Pick<Scratch, 'select'>): number[] {
+/** Positions in `ids` of the feature ids rarest first (ties in the given order); each df is read once, the sort is numeric. */
+export function byDf(index: SearchIndex, ids: readonly number[], scratch: Pick<Scratch, 'select'>): number[] {
   const n = ids.length;
-  if (n >= 4096) return ids.sort((a, b) => df(index, a) - df(index, b));
+  if (n >= 4096) return Array.from({ length: n }, (_, i) => i).sort((a, b) => df(index, ids[a]) - df(index, ids[b]) || a - b);
   if (scratch.select.length < n) scratch.select = new Float64Array(n * 2);
   const keys = scratch.select.subarray(0, n);
   for (let i = 0; i < n; i++) keys[i] = df(index, ids[i]) * 4096 + i;
   keys.sort();
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = ids[keys[i] % 4096];
+  for (let i = 0; i < n; i++) out[i] = keys[i] % 4096;
   return out;
 }

@@ -70,7 +70,7 @@ function rankVector(engine: Engine, analysis: TextAnalysis, exclude: Exclude, pr
   const scratch = scratchFor(engine.index);
   const query = queryVector(engine, analysis, exclude, scratch);
   const table = scratch.table;
-  table.load(query.weights);
+  table.load(query.known, query.knownWeights);
   try {
     return { query, scored: rankQuery({ engine, query, table, exclude, prepared }, scratch) };
   } finally {
@@ -84,7 +84,7 @@ function active(engine: Engine, stage: Stage): Scorer[] {
 
 function rankQuery(input: ScorerInput, scratch: ReturnType<typeof scratchFor>): Candidate[] {
   const { engine, query } = input;
-  if (query.weights.size === 0 && !engine.rules.patterns.length) return [];
+  if (query.known.length === 0 && !engine.rules.patterns.length) return [];
   let scored = retrieve(engine, query, input.exclude, scratch);
   for (const s of active(engine, 'retrieve')) scored = s.score(input, scored) ?? scored;
   scored = firstByScore(scored, TUNING.entryCandidates);

@@ -43,10 +43,11 @@ export function retrieve(engine: Engine, q: QueryVector, exclude: Exclude, scrat
   const skipped = q.known.slice(processed);
   const skip = scratch.skip;
   const levels = scratch.levels;
-  for (const f of skipped) {
-    skip.put(f, q.weights.get(f)!);
+  for (let i = 0; i < skipped.length; i++) {
+    const f = skipped[i];
+    skip.put(f, q.knownWeights[processed + i]);
     const level = dfLevel(df(index, f));
-    levels[level >> 5] |= 1 << (level & 31);
+    levels[level] = 1;
   }
   const dots = scratch.dots.length >= top.length ? scratch.dots : (scratch.dots = new Float64Array(top.length * 2));
   if (skipped.length === 0) for (let i = 0; i < top.length; i++) dots[i] = scratch.acc[top[i]];
@@ -57,7 +58,7 @@ export function retrieve(engine: Engine, q: QueryVector, exclude: Exclude, scrat
   const acc = scratch.acc;
   for (let i = 0; i < nTouched; i++) acc[touched[i]] = 0;
   skip.clear();
-  levels.fill(0);
+  for (const f of skipped) levels[dfLevel(df(index, f))] = 0;
   return out;
 }
 
@@ -68,12 +69,14 @@ function accumulate(index: SearchIndex, q: QueryVector, dfCap: number, scratch: 
   let nTouched = 0;
   let spent = 0;
   let processed = 0;
-  for (const f of q.known) {
+  const known = q.known;
+  for (let j = 0; j < known.length; j++) {
+    const f = known[j];
     const n = df(index, f);
     if (spent > 0 && (n > dfCap || spent + n > TUNING.postingsBudget)) break;
     spent += n;
     processed++;
-    const w = q.weights.get(f)!;
+    const w = q.knownWeights[j];
     const end = f + 1 < start.length ? start[f + 1] : 0;
     for (let k = f + 1 < start.length ? start[f] : 0; k < end; k++) {
       const d = docs[k];
@@ -93,7 +96,7 @@ function accumulateExtra(index: SearchIndex, q: QueryVector, processed: number, 
     const f = q.known[i];
     const more = index.extra.get(f);
     if (!more) continue;
-    const w = q.weights.get(f)!;
+    const w = q.knownWeights[i];
     for (let k = 0; k < more.docs.length; k++) {
       const d = more.docs[k];
       if (acc[d] === 0) touched[nTouched++] = d;
@@ -114,7 +117,7 @@ function addSkippedCommon(index: SearchIndex, top: readonly number[], cutoff: nu
     for (let i = offset[d], end = offset[d + 1]; i < end; i++) {
       const level = CD[i];
       if (level < cutoff) break;
-      if (levels[level >> 5] & (1 << (level & 31))) dot += skip.get(CF[i]) * CW[i];
+      if (levels[level] !== 0) dot += skip.get(CF[i]) * CW[i];
     }
     dots[t] = dot;
   }

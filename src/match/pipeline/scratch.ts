@@ -17,8 +17,8 @@ export interface Scratch {
   entryBest: Float64Array;
   /** Query weights of the features retrieval skipped. */
   skip: QueryTable;
-  /** Bitmap of the df levels (index/flat.ts dfLevel) of the features retrieval skipped. */
-  levels: Uint32Array;
+  /** 1 at each df level (index/flat.ts dfLevel) of the features retrieval skipped, else 0 (a byte each: no shift and mask per read). */
+  levels: Uint8Array;
   /** For selections and numeric sorts. */
   select: Float64Array;
   /** The current question's weights by feature id. */
@@ -30,7 +30,7 @@ const byIndex = new WeakMap<SearchIndex, Scratch>();
 /** The index's scratch, grown to its current size (hot updates add questions and features). */
 export function scratchFor(index: SearchIndex): Scratch {
   let s = byIndex.get(index);
-  if (!s) byIndex.set(index, (s = { acc: new Float64Array(), touched: new Int32Array(), nTouched: 0, dots: new Float64Array(64), entryBest: new Float64Array(), skip: new QueryTable(8), levels: new Uint32Array(8), select: new Float64Array(1024), table: new QueryTable() }));
+  if (!s) byIndex.set(index, (s = { acc: new Float64Array(), touched: new Int32Array(), nTouched: 0, dots: new Float64Array(64), entryBest: new Float64Array(), skip: new QueryTable(8), levels: new Uint8Array(256), select: new Float64Array(1024), table: new QueryTable() }));
   const n = index.sentences.length;
   if (s.acc.length < n) s.acc = new Float64Array(n);
   if (s.touched.length < n) s.touched = new Int32Array(n);

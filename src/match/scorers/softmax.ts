@@ -9,6 +9,7 @@ export const softmaxScorer: Scorer<'trained'> = {
   score({ engine, query }, candidates) {
     const post = engine.softmax!.posterior(
       candidates.map((c) => c.entry),
+      query.feats,
       query.weights,
     );
     candidates.forEach((c, i) => (c.trained = post[i]));

@@ -25,7 +25,7 @@ function inputFor(m: KefuMatcher, text: string): ScorerInput {
   const engine = m.engine;
   const query = queryVector(engine, engine.extractor.analyze(text), {}, scratchFor(engine.index));
   const table = new QueryTable();
-  table.load(query.weights);
+  table.load(query.known, query.knownWeights);
   return { engine, query, table, exclude: {} };
 }
 const entryOf = (m: KefuMatcher, id: string) => m.engine.faqIndex.get(id)!;

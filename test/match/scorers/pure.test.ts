@@ -16,7 +16,7 @@ const counts = (pairs: [number, number][]): NbCounts => {
 };
 const tableOf = (feats: number[]) => {
   const t = new QueryTable();
-  t.load(new Map(feats.map((f) => [f, 1])));
+  t.load(feats, new Float64Array(feats.length).fill(1));
   return t;
 };
 

@@ -78,8 +78,15 @@ function rankVector(engine: Engine, analysis: TextAnalysis, exclude: Exclude, pr
   }
 }
 
+/** The scorers of a stage an engine runs, by its ablation set (fixed for an engine's life): filtered once, not four times a question. */
+const activeBy = new WeakMap<ReadonlySet<string>, Map<Stage, Scorer[]>>();
+
 function active(engine: Engine, stage: Stage): Scorer[] {
-  return SCORERS.filter((s) => s.stage === stage && (s.always || enabled(engine, s.name)));
+  let byStage = activeBy.get(engine.settings.ablate);
+  if (!byStage) activeBy.set(engine.settings.ablate, (byStage = new Map()));
+  let list = byStage.get(stage);
+  if (!list) byStage.set(stage, (list = SCORERS.filter((s) => s.stage === stage && (s.always || enabled(engine, s.name)))));
+  return list;
 }
 
 function rankQuery(input: ScorerInput, scratch: ReturnType<typeof scratchFor>): Candidate[] {

@@ -60,10 +60,11 @@ export const rulesScorer: Scorer<'pattern'> = {
     const compact = query.analysis.compact;
     // Patterns can bring in FAQs retrieval missed.
     const patternHit = new Set<number>();
-    const have = new Set(candidates.map((c) => c.entry));
+    let have: Set<number> | undefined; // only once a pattern matches (most questions match none)
     for (const { entry, pattern } of rules.patterns) {
       if (entry !== exclude.entry && matchPattern(pattern, compact)) {
         patternHit.add(entry);
+        have ??= new Set(candidates.map((c) => c.entry));
         if (!have.has(entry)) {
           have.add(entry);
           candidates.push(newCandidate(entry, bestSentence(engine.index, entry, table, query.analysis.pinyinOnly, exclude)));
@@ -74,7 +75,7 @@ export const rulesScorer: Scorer<'pattern'> = {
     for (const c of candidates) {
       const req = rules.required[c.entry];
       if (req && !req.every((alts) => alts.some((a) => compact.includes(a)))) continue;
-      c.pattern = patternHit.has(c.entry) ? 1 : 0;
+      c.pattern = patternHit.size > 0 && patternHit.has(c.entry) ? 1 : 0;
       const kw = rules.keywords[c.entry];
       c.keyword = kw && kw.some((k) => compact.includes(k)) ? 1 : 0;
       c.score = c.best + TUNING.patternBonus * c.pattern + TUNING.keywordBonus * c.keyword;

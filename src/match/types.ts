@@ -60,7 +60,7 @@ export interface QueryVector {
   /** The same features rarest first. */
   known: number[];
   /** Their weights, in the same order (what `weights` holds, without a lookup). */
-  knownWeights: Float64Array;
+  knownWeights: number[];
   /** Share of the question's weight the index knows. */
   coverage: number;
 }

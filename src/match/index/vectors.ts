@@ -128,7 +128,7 @@ export class QueryTable {
   }
 
   /** Fill with a question's weights, feats[i] weighing weights[i] (clears the previous one). */
-  load(feats: readonly number[], weights: Float64Array): void {
+  load(feats: readonly number[], weights: readonly number[]): void {
     this.clear();
     if (feats.length * 2 > this.keys.length) {
       const bits = Math.ceil(Math.log2(feats.length * 2 + 1));

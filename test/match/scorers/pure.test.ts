@@ -16,7 +16,7 @@ const counts = (pairs: [number, number][]): NbCounts => {
 };
 const tableOf = (feats: number[]) => {
   const t = new QueryTable();
-  t.load(feats, new Float64Array(feats.length).fill(1));
+  t.load(feats, feats.map(() => 1));
   return t;
 };
 

@@ -19,6 +19,11 @@ const E2E = ['test/e2e/**/*.test.ts', 'test/**/*.e2e.test.ts', 'test/**/*.slow.t
 // once per process (a warning given once, the first parse of a table) get a process of their own.
 const OWN_PROCESS = ['test/embed/embedder.test.ts', 'test/text/pinyin.test.ts'];
 
+// e2e files that build bots and matchers in their own process (besides any they start) share
+// worker processes too: each fresh one would load nodejieba's dictionary, the model and the
+// module graph again (~3 s CPU a file). They restore what they change in process.env.
+const E2E_SHARED = ['test/learn/hot-update.slow.test.ts', 'test/learn/write-back.test.ts', 'test/hostile/round-trip.e2e.test.ts', 'test/match/ablation.slow.test.ts', 'test/cli/eval-report.test.ts', 'test/server/api.e2e.test.ts', 'test/redis/redis.test.ts', 'test/browser/serve.test.ts', 'test/browser/widget.test.ts'];
+
 // nodejieba builds its dictionary from millions of small allocations; glibc backs malloc with
 // huge pages when a process starts with this tunable, halving that load (as the CLI's launcher
 // does, src/cli/main.ts). Set for both groups' workers, and so for the processes the e2e tests
@@ -62,7 +67,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E, maxWorkers: WORKERS, env: { ...HUGE_PAGES, KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, testTimeout: 600_000, hookTimeout: 600_000 },
+        test: { name: 'e2e', include: E2E, exclude: E2E_SHARED, maxWorkers: WORKERS, env: { ...HUGE_PAGES, KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, testTimeout: 600_000, hookTimeout: 600_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e-shared', include: E2E_SHARED, isolate: false, maxWorkers: WORKERS, env: { ...HUGE_PAGES, KEFU_VECTOR_CACHE: E2E_VECTOR_CACHE }, testTimeout: 600_000, hookTimeout: 600_000 },
       },
     ],
   },

@@ -2,7 +2,7 @@
  * The CLI's build cache: building the index (calibration included) is most of a cold
  * `kefu chat`/`match`/`test`/`validate`, and the KB rarely changed since the last call. The
  * built index (and `validate`'s lint warnings) are kept under a key made of the KB files'
- * bytes, the kefu code that built them and the segmenter that will read them; a changed
+ * names and bytes, the kefu code that built them and the segmenter that will read them; a changed
  * file, a rebuilt kefu or a nodejieba that now builds (or no longer does) misses the cache.
  * Loading a saved index gives the same answers as building (`matcher.toJSON()` contract).
  *
@@ -79,7 +79,11 @@ async function cacheKey(kbPath: string, segmenterChoice: string): Promise<string
   h.update(`kefu-cache 1\0${codeIdentity()}\0${segmenterChoice}\0${process.env.KEFU_SEGMENTER ?? ''}\0${jiebaIdentity()}\0`);
   const info = await stat(kbPath);
   const files = info.isDirectory() ? await listKbFiles(kbPath) : [kbPath];
-  for (const f of files) h.update(`${path.resolve(f)}\0`).update(await readFile(f)).update('\0');
+  // File names relative to the KB, not where it lives: a built index holds no file locations,
+  // so a copy of the KB elsewhere (another checkout, a CI workspace, an app's node_modules)
+  // reuses it. What does hold locations (validate's lint) puts the KB's path in `segmenterChoice`.
+  const root = info.isDirectory() ? kbPath : path.dirname(kbPath);
+  for (const f of files) h.update(`${path.relative(root, f)}\0`).update(await readFile(f)).update('\0');
   return h.digest('hex').slice(0, 32);
 }
 

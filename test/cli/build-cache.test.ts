@@ -5,10 +5,11 @@
  * build, confidences included.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openIndexCache } from '../../src/cli/index-cache';
 import { cli, repoRoot, sampleKb } from '../helpers';
 
 // One the lexical stage answers with certainty, one it needs the model for, a paraphrase, an off-topic one.
@@ -34,4 +35,30 @@ describe('build cache', () => {
     expect(second.lines).toHaveLength(4);
     expect(JSON.parse(second.lines[0]!)).toMatchObject({ type: 'answer', id: 'return-apply' });
   }, 600_000);
+
+  it('an index is found again for a copy of the KB elsewhere; a changed file misses; lint, which names files, is kept per place', async () => {
+    const saved = process.env.KEFU_CACHE_DIR;
+    process.env.KEFU_CACHE_DIR = mkdtempSync(path.join(tmpdir(), 'kefu-cache-test-'));
+    try {
+      const copy = (name: string) => {
+        const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kefu-cache-kb-')), name);
+        cpSync(sampleKb, dir, { recursive: true });
+        return dir;
+      };
+      const [a, b, c] = [copy('kb'), copy('kb'), copy('kb')];
+      await (await openIndexCache(a, 'nodejieba'))!.writeIndex({ built: 'from a' });
+      expect(await (await openIndexCache(b, 'nodejieba'))!.readIndex()).toEqual({ built: 'from a' });
+      expect(await (await openIndexCache(b, 'intl'))!.readIndex()).toBeUndefined();
+      appendFileSync(path.join(c, 'logistics.yaml'), '\n# changed\n');
+      expect(await (await openIndexCache(c, 'nodejieba'))!.readIndex()).toBeUndefined();
+      // validate's key (src/cli/commands/validate.ts): the warnings it caches name the KB's files.
+      const lintKey = (kb: string) => `nodejieba\0kb\0${path.resolve(kb)}`;
+      await (await openIndexCache(a, lintKey(a)))!.writeLint([]);
+      expect(await (await openIndexCache(a, lintKey(a)))!.readLint()).toEqual([]);
+      expect(await (await openIndexCache(b, lintKey(b)))!.readLint()).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.KEFU_CACHE_DIR;
+      else process.env.KEFU_CACHE_DIR = saved;
+    }
+  });
 });

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { approveLearningItem, createMatcher, KefuBot, KefuLearner, KefuMatcher, type KefuMatch } from '../../src/index';
 import { cpuMs, repoRoot, sampleKb } from '../helpers';
 
@@ -131,7 +131,12 @@ describe('hot update of a running bot', () => {
     // which every later process reads whole: 10,000 FAQs' vectors would make it ~20 MB. A cache of
     // its own (written after the first build) spares the reference rebuild below a second cold
     // embedding (~24 s CPU); it keeps exact float32 vectors, so the rebuild answers as a cold one.
+    // Restored afterwards: the e2e-shared group's next files run in this process (vitest.config.ts).
+    const sharedCache = process.env.KEFU_VECTOR_CACHE;
     delete process.env.KEFU_VECTOR_CACHE;
+    onTestFinished(() => {
+      if (sharedCache !== undefined) process.env.KEFU_VECTOR_CACHE = sharedCache;
+    });
     const vectorCache = path.join(mkdtempSync(path.join(tmpdir(), 'kefu-hot-vectors-')), 'vectors.bin');
     const read = (f: string) => readFileSync(path.join(evalDir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const faqs = read('kb.jsonl').map((f) => ({ ...f, answer: '-' }));

@@ -50,7 +50,9 @@ export default defineCommand({
     if (action !== 'list' && action !== 'ignore' && action !== 'approve') throw new UsageError(`kefu learn: expected list, approve or ignore, not ${JSON.stringify(action ?? '')}\n\n${help}`);
     if (!kb) throw new UsageError(`missing <kb>\n\n${help}`);
     if (!values.learn === !values.redis) throw new UsageError(`give one queue: --learn <queue.jsonl> or --redis <url>\n\n${help}`);
-    const matcher = await loadMatcher(kb, values, { cache: false });
+    // Only an approval needs the FAQs' file locations, which a cached index does not keep;
+    // list and ignore reuse the index `kefu chat` built (~2.5 s CPU instead of a ~7 s build).
+    const matcher = await loadMatcher(kb, values, { cache: action !== 'approve' });
     const redis = values.redis ? await (await import('../../redis/index.js')).connectRedis(values.redis, { prefix: values['redis-prefix'] }) : undefined;
     try {
       const store = redis ? redis.learningStore() : new JsonlLearningStore(values.learn as string);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { formatProblem, type KefuProblem } from '../../errors.js';
 import { withActiveTasks } from '../../task/compile.js';
 import { createMatcher } from '../../index.js';
@@ -40,7 +41,8 @@ export default defineCommand({
     // (~3 ms each) would make a 100,000-question KB take minutes for nothing lint reads.
     if (!problems.some((p) => p.severity === 'error') && !values['no-lint']) {
       const choice = segmenterChoice(values);
-      const entry = await openIndexCache(kb, `${choice}\0${kb}`, !values['no-cache']);
+      // Keyed by the KB's place too: the warnings name its files.
+      const entry = await openIndexCache(kb, `${choice}\0${kb}\0${path.resolve(kb)}`, !values['no-cache']);
       let lint = await entry?.readLint();
       if (!lint) {
         const matcher = await createMatcher(withActiveTasks(data, 'all'), { segmenter: choice, semantic: false });

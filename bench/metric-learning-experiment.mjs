@@ -88,6 +88,14 @@ function adam(params, gradFn, { epochs, lr }) {
 
 const SCALE = 30; // softmax temperature on cosines (their spread within a list is ~0.05–0.2)
 
+/** Gradient of the listwise softmax loss by each candidate's score, over a batch of n. */
+function softmaxGrad(s, pos, n) {
+  const mx = Math.max(...s);
+  const p = s.map((v) => Math.exp(v - mx));
+  const z = p.reduce((a, b) => a + b, 0);
+  return p.map((v, c) => (SCALE * (v / z - (c === pos ? 1 : 0))) / n);
+}
+
 /** Learned per-dimension scale a: score = cosine(a∘q, a∘m). */
 function fitDiagNormed(train, { decay, epochs }) {
   const a0 = new Float64Array(D).fill(1);
@@ -100,11 +108,9 @@ function fitDiagNormed(train, { decay, epochs }) {
       const nv = vs.map((v) => Math.sqrt(dot(v, v)));
       const cs = vs.map((v, c) => dot(u, v) / (nu * nv[c]));
       const s = cs.map((c) => SCALE * c);
-      const mx = Math.max(...s);
-      const p = s.map((v) => Math.exp(v - mx));
-      const z = p.reduce((x, y) => x + y, 0);
+      const ks = softmaxGrad(s, r.pos, train.length);
       r.cands.forEach((m, c) => {
-        const k = (SCALE * (p[c] / z - (c === r.pos ? 1 : 0))) / train.length;
+        const k = ks[c];
         if (Math.abs(k) < 1e-9) return;
         const v = vs[c], inv = 1 / (nu * nv[c]);
         for (let d = 0; d < D; d++) g[d] += k * ((r.x[d] * v[d] + u[d] * m[d]) * inv - cs[c] * (u[d] * r.x[d] / (nu * nu) + v[d] * m[d] / (nv[c] * nv[c])));
@@ -123,11 +129,9 @@ function fitDiag(train, { decay, epochs }) {
     const g = new Float64Array(D);
     for (const r of train) {
       const s = r.cands.map((m) => { let a = 0; for (let d = 0; d < D; d++) a += w[d] * r.x[d] * m[d]; return SCALE * a; });
-      const mx = Math.max(...s);
-      const p = s.map((v) => Math.exp(v - mx));
-      const z = p.reduce((a, b) => a + b, 0);
+      const ks = softmaxGrad(s, r.pos, train.length);
       r.cands.forEach((m, c) => {
-        const k = SCALE * (p[c] / z - (c === r.pos ? 1 : 0)) / train.length;
+        const k = ks[c];
         if (Math.abs(k) < 1e-9) return;
         for (let d = 0; d < D; d++) g[d] += k * r.x[d] * m[d];
       });
@@ -152,11 +156,9 @@ function fitLowRank(train, { decay, epochs, k = 16 }) {
       for (let r = 0; r < k; r++) { let a = 0; for (let d = 0; d < D; d++) a += A(r, d) * t.x[d]; Ax[r] = a; }
       const Bm = t.cands.map((m) => { const o = new Float64Array(k); for (let r = 0; r < k; r++) { let a = 0; for (let d = 0; d < D; d++) a += B(r, d) * m[d]; o[r] = a; } return o; });
       const s = t.cands.map((m, c) => SCALE * (dot(t.x, m) + dot(Ax, Bm[c])));
-      const mx = Math.max(...s);
-      const p = s.map((v) => Math.exp(v - mx));
-      const z = p.reduce((a, b) => a + b, 0);
+      const ks = softmaxGrad(s, t.pos, train.length);
       t.cands.forEach((m, c) => {
-        const e = SCALE * (p[c] / z - (c === t.pos ? 1 : 0)) / train.length;
+        const e = ks[c];
         if (Math.abs(e) < 1e-9) return;
         for (let r = 0; r < k; r++) {
           const ga = e * Bm[c][r], gb = e * Ax[r];

@@ -8,6 +8,8 @@
  */
 import * as crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { writeFileAtomic } from '../node/write-atomic.js';
 import { withBuildStore, wrapEmbedder, type Embedder } from './embedder.js';
 import type { PcaFit, PcaStore } from '../match/pca.js';
@@ -109,6 +111,8 @@ export class VectorCache implements PcaStore {
     const header = Buffer.from(json + ' '.repeat((4 - ((Buffer.byteLength(json) + 1) % 4)) % 4) + '\n');
     const body = new Float32Array(keys.length * this.dim);
     keys.forEach((k, i) => body.set(this.vectors.get(k)!, i * this.dim));
+    // KEFU_VECTOR_CACHE or --vector-cache may name a folder not made yet (a fresh CI workspace)
+    await mkdir(path.dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, Buffer.concat([header, Buffer.from(body.buffer)]));
     this.dirty = false;
   }

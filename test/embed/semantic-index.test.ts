@@ -98,7 +98,7 @@ describe.runIf(inCI || loaded.embedder !== undefined)('the semantic index and sc
     const entries = Array.from({ length: 10_000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 2) }, mixture));
     // built through a vector cache, which keeps the fit (a file here: saved and reopened below)
     const dir = mkdtempSync(join(tmpdir(), 'kefu-pca-'));
-    const file = join(dir, 'vectors.bin');
+    const file = join(dir, 'not-made-yet', 'vectors.bin'); // save() makes the folder
     const cache = VectorCache.open(file, embedder.name, embedder.dim);
     const fits: PcaFit[] = [];
     const large = SemanticIndex.build(embedder.name, embedder.dim, entries, { getPca: (p) => cache.getPca(p), setPca: (f) => (fits.push(f), cache.setPca(f)) });

@@ -100,6 +100,7 @@ main(process.argv.slice(2)).then(
       console.error(`kefu: unexpected error: ${(err as Error)?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}`);
       process.exitCode = 1;
     }
-    if (debug && err instanceof Error) console.error(err.stack);
+    // The message was printed above; the stack adds only where it came from.
+    if (debug && err instanceof Error && err.stack) console.error(err.stack.startsWith(`${err.name}: ${err.message}`) ? err.stack.slice(err.name.length + 2 + err.message.length).replace(/^\n/, '') : err.stack);
   },
 );

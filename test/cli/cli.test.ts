@@ -97,6 +97,12 @@ describe('usage errors', () => {
     const r = kefu(['validate', sampleKb, '--nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown option '--nope'");
+    // --debug adds where the error came from, not the message and usage a second time.
+    const d = kefu(['validate', sampleKb, '--nope', '--debug']);
+    expect(d.code).toBe(2);
+    expect(d.stderr.split("Unknown option '--nope'")).toHaveLength(2);
+    expect(d.stderr.split('Usage: kefu validate')).toHaveLength(2);
+    expect(d.stderr).toMatch(/\n {4}at /);
   });
 
   it('every command has --help with an example', () => {

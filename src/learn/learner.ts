@@ -188,8 +188,11 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
     let best: KefuLearningItem | undefined;
     let bestSim = this.threshold;
     for (const item of await this.store.all()) {
-      const sim = Math.max(...item.variants.slice(0, 5).map((v) => this.cosine(vector, v.text)));
-      if (sim >= bestSim) [best, bestSim] = [item, sim];
+      const variants = item.variants;
+      for (let i = 0; i < variants.length && i < 5; i++) {
+        const sim = this.cosine(vector, variants[i]!.text);
+        if (sim >= bestSim) [best, bestSim] = [item, sim];
+      }
     }
     if (best?.status === 'ignored') return undefined;
     const nearest = best ? [] : (c.nearest ?? this.matcher.match(text, analysis).candidates).map(({ id, confidence }) => ({ id, confidence: Math.round(confidence * 1e4) / 1e4 }));
@@ -235,8 +238,10 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
       if (this.vectors.size > 5000) this.vectors.clear();
       this.vectors.set(text, v);
     }
+    // A sparse dot product: walk the shorter bag, look up in the longer.
+    const [short, long] = a.size <= v.size ? [a, v] : [v, a];
     let s = 0;
-    for (const [k, w] of a) s += w * (v.get(k) ?? 0);
+    for (const [k, w] of short) s += w * (long.get(k) ?? 0);
     return s;
   }
 }

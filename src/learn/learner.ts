@@ -157,6 +157,8 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
   private readonly now: () => number;
   private vectors = new Map<string, Map<string, number>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private started = 0;
+  private settled = 0;
 
   constructor(matcher: KefuMatcher, options: KefuLearnerOptions = {}) {
     super();
@@ -175,9 +177,28 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
    */
   capture(c: KefuCapture): Promise<KefuLearningItem | undefined> {
     // One capture at a time: grouping reads then writes the store.
-    const run = this.queue.then(() => this.captureNow(c));
+    this.started++;
+    const run = this.queue.then(() => this.captureNow(c)).finally(() => this.settled++);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Captures started and not yet stored (a bot waits for its own once there are many). */
+  get pending(): number {
+    return this.started - this.settled;
+  }
+
+  /**
+   * Resolves when every capture started so far is stored. A bot does not hold its reply
+   * for the capture; `list`, `get`, `ignore` and `markApproved` wait for it, so a review in
+   * this process sees every question asked before it. Await it yourself before reading the
+   * store directly or before exiting.
+   * @example
+   * await bot.ask('你们卖二手手机吗', { sessionId: 'u-1' });
+   * await learner.idle(); // the question is in the store now
+   */
+  async idle(): Promise<void> {
+    await this.queue;
   }
 
   private async captureNow(c: KefuCapture): Promise<KefuLearningItem | undefined> {
@@ -212,20 +233,24 @@ export class KefuLearner extends EventEmitter<KefuLearnerEvents> {
 
   /** Open items (or `status: 'ignored'`), most asked first. */
   async list(status: KefuLearningItem['status'] = 'open'): Promise<KefuLearningItem[]> {
+    await this.idle();
     return (await this.store.all()).filter((i) => i.status === status).sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);
   }
 
   /** Ignore a group: it leaves the list and questions like it are no longer captured. */
   async ignore(id: string): Promise<void> {
+    await this.idle();
     await this.store.setStatus(id, 'ignored');
   }
 
   /** Mark a group approved (after its questions were written into the KB). */
   async markApproved(id: string, faqId: string, kind: 'similar' | 'new'): Promise<KefuLearningItem> {
+    await this.idle();
     return this.store.setStatus(id, 'approved', { faqId, kind });
   }
 
   async get(id: string): Promise<KefuLearningItem> {
+    await this.idle();
     const item = (await this.store.all()).find((i) => i.id === id);
     if (!item) throw new KefuError('unknown-item', `kefu: no learning item "${id}"`);
     return item;

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMatcher, JsonlLearningStore, KefuBot, KefuLearner, type KefuMatcher } from '../../src/index';
+import { createMatcher, JsonlLearningStore, KefuBot, KefuLearner, MemoryLearningStore, type KefuMatcher } from '../../src/index';
+import type { KefuCaptureRecord } from '../../src/learn/learner';
 import { sampleKb, tempKb } from '../helpers';
 
 let matcher: KefuMatcher;
@@ -72,6 +73,65 @@ describe('KefuLearner with a bot', () => {
     await bot.feedback('d', r.turnId, 'down');
     const [item] = await learner.list();
     expect(item).toMatchObject({ text: '怎么申请退货', reasons: { 'down-vote': 1 }, nearest: [{ id: 'return-apply' }] });
+  });
+});
+
+describe('a bot does not hold its reply for the learner', () => {
+  /** A store whose writes wait until the test lets them through (or fail). */
+  class GatedStore extends MemoryLearningStore {
+    private let!: () => void;
+    private readonly gate = new Promise<void>((resolve) => (this.let = resolve));
+    fail = false;
+    release() {
+      this.let();
+    }
+    override async record(id: string, c: KefuCaptureRecord) {
+      await this.gate;
+      if (this.fail) throw new Error('disk full');
+      return super.record(id, c);
+    }
+  }
+
+  it('replies while the capture waits for the store; list() then waits for the capture', async () => {
+    const store = new GatedStore();
+    const learner = new KefuLearner(matcher, { store });
+    const bot = new KefuBot(matcher, { learner });
+    const reply = await bot.ask('你们有线下门店吗', { sessionId: 'g' });
+    expect(reply.type).not.toBe('answer');
+    expect(await store.all()).toEqual([]); // not stored yet: the reply did not wait for it
+    const listed = learner.list();
+    store.release();
+    expect((await listed).map((i) => i.text)).toEqual(['你们有线下门店吗']);
+  });
+
+  it('past 100 captures waiting, a reply waits for its own: the store sets the pace, memory does not grow', async () => {
+    const store = new GatedStore();
+    const learner = new KefuLearner(matcher, { store });
+    const bot = new KefuBot(matcher, { learner });
+    for (let i = 0; i < 100; i++) await bot.ask('你们有线下门店吗', { sessionId: `p${i}` });
+    expect(learner.pending).toBe(100);
+    let replied = false;
+    const last = bot.ask('你们有线下门店吗', { sessionId: 'p100' }).then(() => (replied = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(replied).toBe(false);
+    store.release();
+    await last;
+    await learner.idle();
+    expect(learner.pending).toBe(0);
+    expect((await learner.list())[0]!.count).toBe(101);
+  });
+
+  it('a store that fails is a learn-error event, never a failed reply', async () => {
+    const store = new GatedStore();
+    store.fail = true;
+    store.release();
+    const learner = new KefuLearner(matcher, { store });
+    const bot = new KefuBot(matcher, { learner });
+    const errors: string[] = [];
+    bot.on('learn-error', (e) => errors.push(e.error));
+    await bot.ask('你们有线下门店吗', { sessionId: 'f' });
+    await learner.idle();
+    expect(errors).toEqual([expect.stringContaining('disk full')]);
   });
 });
 

@@ -14,7 +14,7 @@
  * it unless it is a whole item; the next writer cuts a torn one off, so its item keeps its
  * previous line's state. Node only; created only when the host asks for it.
  */
-import { mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { KefuError } from '../errors.js';
 import { applyCapture, applyStatus, type KefuCaptureRecord, type KefuLearningItem, type KefuLearningStore } from '../learn/learner.js';
@@ -42,14 +42,7 @@ interface View {
 }
 
 const NL = 0x0a;
-const empty = (): View => ({
-  id: 'none',
-  bytes: 0,
-  lastLine: Buffer.alloc(0),
-  lines: 0,
-  items: new Map(),
-  torn: false,
-});
+const empty = (): View => ({ id: 'none', bytes: 0, lastLine: Buffer.alloc(0), lines: 0, items: new Map(), torn: false });
 
 export class JsonlLearningStore implements KefuLearningStore {
   private view: View | undefined;
@@ -107,8 +100,8 @@ export class JsonlLearningStore implements KefuLearningStore {
     // We hold the lock, so bytes past the last line end are a crashed writer's torn line
     // (cut off) or a whole item written without its newline (given one).
     if (view.torn) await truncate(this.file, view.bytes);
-    const tail = view.tail === undefined ? '' : `${view.tail}\n`;
-    const text = Buffer.from(`${view.tail === undefined ? '' : '\n'}${line}\n`);
+    const hasTail = view.tail !== undefined;
+    const text = Buffer.from(`${hasTail ? '\n' : ''}${line}\n`);
     const fh = await open(this.file, 'a');
     try {
       await fh.write(text);
@@ -120,8 +113,9 @@ export class JsonlLearningStore implements KefuLearningStore {
     } finally {
       await fh.close();
     }
-    view.bytes += Buffer.byteLength(tail) + Buffer.byteLength(line) + 1;
-    view.lines += tail ? 2 : 1;
+    // The tail's bytes (not counted in view.bytes until they had a newline) and ours.
+    view.bytes += (hasTail ? Buffer.byteLength(view.tail!) : 0) + text.length;
+    view.lines += hasTail ? 2 : 1;
     view.lastLine = Buffer.from(line);
     view.tail = undefined;
     view.torn = false;
@@ -195,13 +189,7 @@ export class JsonlLearningStore implements KefuLearningStore {
       else [tail, torn] = [undefined, true];
     }
     for (const [id, text] of found) view.items.set(id, text);
-    Object.assign(view, {
-      bytes: view.bytes + start,
-      lines,
-      lastLine: Buffer.from(lastLine),
-      tail,
-      torn,
-    });
+    Object.assign(view, { bytes: view.bytes + start, lines, lastLine: Buffer.from(lastLine), tail, torn });
     return (this.view = view);
   }
 
